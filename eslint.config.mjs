@@ -1,0 +1,21 @@
+import { projectRules } from './config/eslint/rules.mjs';
+
+export default [
+  {
+    ignores: [
+      'node_modules/**',
+      'coverage/**',
+      'build/**',
+      '.sf/**',
+      '.sfdx/**',
+      'scripts/gate/__fixtures__/**',
+      // Compiled from the .ts sources by `npm run build:lwc`; the sources are linted.
+      'force-app/**/lwc/**/*.js',
+      '**/*.d.ts',
+      '*.cjs',
+      '*.mjs',
+      'config/eslint/**'
+    ]
+  },
+  ...projectRules(import.meta.dirname)
+];

@@ -1,0 +1,42 @@
+// Two suites in one run: LWC components (sfdx-lwc-jest preset, jsdom) and the TypeScript
+// scripts (node). The broken fixture project under scripts/gate/__fixtures__ is only ever
+// run by the gate's own tests, in a child process.
+const { jestConfig } = require('@salesforce/sfdx-lwc-jest/config');
+
+const scriptsTransform = [
+  'babel-jest',
+  {
+    babelrc: false,
+    configFile: false,
+    presets: [['@babel/preset-typescript', { allowDeclareFields: true }]],
+    plugins: ['@babel/plugin-transform-modules-commonjs']
+  }
+];
+
+module.exports = {
+  coverageDirectory: 'coverage',
+  coverageReporters: ['text-summary', 'lcov'],
+  projects: [
+    {
+      ...jestConfig,
+      displayName: 'lwc',
+      rootDir: __dirname,
+      roots: ['<rootDir>/force-app'],
+      moduleFileExtensions: ['ts', 'js', 'html', 'json'],
+      testMatch: ['**/lwc/**/__tests__/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/__fixtures__/'],
+      collectCoverageFrom: ['force-app/**/lwc/**/*.ts', '!**/__tests__/**', '!**/*.d.ts']
+    },
+    {
+      displayName: 'scripts',
+      rootDir: __dirname,
+      testEnvironment: 'node',
+      roots: ['<rootDir>/scripts'],
+      moduleFileExtensions: ['ts', 'js', 'json'],
+      testMatch: ['**/__tests__/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/__fixtures__/'],
+      transform: { '\\.ts$': scriptsTransform },
+      collectCoverageFrom: ['scripts/**/*.ts', '!**/__tests__/**', '!**/__fixtures__/**']
+    }
+  ]
+};

@@ -1,0 +1,5 @@
+module.exports = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  testMatch: ['**/__tests__/**/*.test.js']
+};

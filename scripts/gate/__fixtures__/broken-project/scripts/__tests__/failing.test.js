@@ -1,0 +1,3 @@
+test('adds up', () => {
+  expect(1 + 1).toBe(3);
+});

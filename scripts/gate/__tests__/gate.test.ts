@@ -1,0 +1,128 @@
+/**
+ * Each gate step, run on a project with planted defects, must fail and point at the defect's
+ * file and line. A step that cannot fail would make `npm test` worthless.
+ */
+import path from 'node:path';
+import { metadataStep } from '../metadata-check';
+import {
+  apexSemanticsStep,
+  eslintStep,
+  jestStep,
+  pmdStep,
+  prettierStep,
+  typecheckStep
+} from '../tool-steps';
+import type { Finding, Step } from '../types';
+
+const BROKEN = path.join(__dirname, '..', '__fixtures__', 'broken-project');
+const APEX = 'force-app/main/default/classes';
+
+jest.setTimeout(120_000);
+
+async function findingsOf(step: Step): Promise<Finding[]> {
+  const outcome = await step.run({ root: BROKEN });
+  expect(outcome.ok).toBe(false);
+  return outcome.findings;
+}
+
+test('1. prettier reports the unformatted Apex class at its first unformatted line', async () => {
+  const findings = await findingsOf(prettierStep);
+  expect(findings).toEqual([
+    { file: `${APEX}/Ugly.cls`, line: 2, message: expect.stringContaining('not formatted') }
+  ]);
+});
+
+test('2. eslint reports the explicit any with its line and rule', async () => {
+  const findings = await findingsOf(eslintStep);
+  expect(findings).toContainEqual({
+    file: 'scripts/broken.ts',
+    line: 3,
+    message: expect.stringContaining('@typescript-eslint/no-explicit-any')
+  });
+});
+
+test('3. tsc reports the type error in TypeScript', async () => {
+  const findings = await findingsOf(typecheckStep);
+  expect(findings).toContainEqual({
+    file: 'scripts/broken.ts',
+    line: 1,
+    message: expect.stringContaining("Type 'string' is not assignable to type 'number'")
+  });
+});
+
+test('4. apex-ls reports the Apex type error and the malformed XML', async () => {
+  const findings = await findingsOf(apexSemanticsStep);
+  expect(findings).toContainEqual({
+    file: `${APEX}/Broken.cls`,
+    line: 3,
+    message: expect.stringContaining(
+      "Incompatible types in assignment, from 'System.String' to 'System.Integer'"
+    )
+  });
+  expect(findings).toContainEqual(
+    expect.objectContaining({
+      file: 'force-app/main/default/objects/Thing__c/fields/Malformed__c.field-meta.xml',
+      line: 5
+    })
+  );
+});
+
+test('5. PMD reports the query inside a loop', async () => {
+  const findings = await findingsOf(pmdStep);
+  expect(findings).toContainEqual({
+    file: `${APEX}/Broken.cls`,
+    line: 14,
+    message: expect.stringContaining('OperationWithLimitsInLoop')
+  });
+});
+
+describe('6. project checks', () => {
+  let findings: Finding[];
+  beforeAll(async () => {
+    findings = await findingsOf(metadataStep);
+  });
+
+  test('a SOQL field that does not exist', () => {
+    expect(findings).toContainEqual({
+      file: `${APEX}/Broken.cls`,
+      line: 8,
+      message: 'SOQL: unknown field Thing__c.Missing__c'
+    });
+  });
+
+  test('a malformed XML file', () => {
+    expect(findings).toContainEqual({
+      file: 'force-app/main/default/objects/Thing__c/fields/Malformed__c.field-meta.xml',
+      line: 5,
+      message: expect.stringContaining('XML does not parse')
+    });
+  });
+
+  test('a permission set naming a field that does not exist', () => {
+    expect(findings).toContainEqual({
+      file: 'force-app/main/default/permissionsets/Bad.permissionset-meta.xml',
+      line: 9,
+      message: 'permission for unknown field Thing__c.Gone__c'
+    });
+  });
+
+  test('an Apex class no test refers to, and nothing else', () => {
+    expect(findings).toContainEqual({
+      file: `${APEX}/Orphan.cls`,
+      line: 1,
+      message: 'Apex class Orphan is not referenced by any test class'
+    });
+    expect(findings).toHaveLength(4);
+  });
+});
+
+test('7. jest reports the failing test with its file and line', async () => {
+  const findings = await findingsOf(jestStep);
+  expect(findings).toEqual([
+    {
+      file: 'scripts/__tests__/failing.test.js',
+      line: 1,
+      message: expect.stringContaining('adds up')
+    }
+  ]);
+});
