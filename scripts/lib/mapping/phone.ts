@@ -19,19 +19,19 @@ interface CountryRule {
 export const COUNTRY_RULES: Readonly<Record<string, CountryRule>> = {
   // 9 digits; 0800/0900/0906/0909 service numbers have 4 or 7 digits after the prefix.
   NL: {
-    callingCode: "31",
-    trunkPrefix: "0",
+    callingCode: '31',
+    trunkPrefix: '0',
     nationalPattern: /^(?:[1-9]\d{8}|(?:800|90[069])(?:\d{4}|\d{7}))$/
   },
   // Mobile 4xx xx xx xx (9 digits), everything else 8 digits.
-  BE: { callingCode: "32", trunkPrefix: "0", nationalPattern: /^(?:4\d{8}|[1-9]\d{7})$/ },
+  BE: { callingCode: '32', trunkPrefix: '0', nationalPattern: /^(?:4\d{8}|[1-9]\d{7})$/ },
   // German numbers have variable length.
-  DE: { callingCode: "49", trunkPrefix: "0", nationalPattern: /^[1-9]\d{5,12}$/ },
-  FR: { callingCode: "33", trunkPrefix: "0", nationalPattern: /^[1-9]\d{8}$/ },
-  GB: { callingCode: "44", trunkPrefix: "0", nationalPattern: /^[1-9]\d{8,9}$/ },
-  SE: { callingCode: "46", trunkPrefix: "0", nationalPattern: /^[1-9]\d{6,9}$/ },
-  ES: { callingCode: "34", trunkPrefix: "", nationalPattern: /^[5-9]\d{8}$/ },
-  US: { callingCode: "1", trunkPrefix: "", nationalPattern: /^[2-9]\d{9}$/ }
+  DE: { callingCode: '49', trunkPrefix: '0', nationalPattern: /^[1-9]\d{5,12}$/ },
+  FR: { callingCode: '33', trunkPrefix: '0', nationalPattern: /^[1-9]\d{8}$/ },
+  GB: { callingCode: '44', trunkPrefix: '0', nationalPattern: /^[1-9]\d{8,9}$/ },
+  SE: { callingCode: '46', trunkPrefix: '0', nationalPattern: /^[1-9]\d{6,9}$/ },
+  ES: { callingCode: '34', trunkPrefix: '', nationalPattern: /^[5-9]\d{8}$/ },
+  US: { callingCode: '1', trunkPrefix: '', nationalPattern: /^[2-9]\d{9}$/ }
 };
 
 /** Total digits (calling code + national number) allowed for countries not in COUNTRY_RULES. */
@@ -63,7 +63,7 @@ export function isPlausibleE164Digits(digits: string): boolean {
 /** "+31 06 12345678": people keep the trunk 0 after the country code; drop it when that helps. */
 function withoutTrunkAfterCallingCode(digits: string): string {
   const rule = ruleForDigits(digits);
-  if (!rule || rule.trunkPrefix === "" || isPlausibleE164Digits(digits)) {
+  if (!rule || rule.trunkPrefix === '' || isPlausibleE164Digits(digits)) {
     return digits;
   }
   const national = digits.substring(rule.callingCode.length);
@@ -81,27 +81,27 @@ function withoutTrunkAfterCallingCode(digits: string): string {
  */
 export function normalizePhone(
   input: string | null | undefined,
-  defaultCountry: string = "NL"
+  defaultCountry: string = 'NL'
 ): string | null {
   if (input === null || input === undefined) {
     return null;
   }
   let value = input.trim();
-  if (value.startsWith("+") || value.startsWith("00")) {
-    value = value.replace(INTERNATIONAL_TRUNK, "");
+  if (value.startsWith('+') || value.startsWith('00')) {
+    value = value.replace(INTERNATIONAL_TRUNK, '');
   }
-  value = value.replace(SEPARATORS, "");
+  value = value.replace(SEPARATORS, '');
   if (!/^\+?\d+$/.test(value)) {
     // Blank, "anonymous", letters, "tel:" and any other character: not a number we match on.
     return null;
   }
   let digits: string | null;
-  if (value.startsWith("+")) {
+  if (value.startsWith('+')) {
     digits = withoutTrunkAfterCallingCode(value.substring(1));
-  } else if (value.startsWith("00")) {
+  } else if (value.startsWith('00')) {
     digits = withoutTrunkAfterCallingCode(value.substring(2));
   } else {
-    digits = nationalToDigits(value, (defaultCountry || "NL").toUpperCase());
+    digits = nationalToDigits(value, (defaultCountry || 'NL').toUpperCase());
   }
   return digits !== null && isPlausibleE164Digits(digits) ? `+${digits}` : null;
 }
@@ -111,10 +111,10 @@ function nationalToDigits(value: string, country: string): string | null {
   if (!rule) {
     return null;
   }
-  if (rule.trunkPrefix !== "" && value.startsWith(rule.trunkPrefix)) {
+  if (rule.trunkPrefix !== '' && value.startsWith(rule.trunkPrefix)) {
     return rule.callingCode + value.substring(rule.trunkPrefix.length);
   }
-  if (value.startsWith("0")) {
+  if (value.startsWith('0')) {
     return null;
   }
   const withCode = rule.callingCode + value;

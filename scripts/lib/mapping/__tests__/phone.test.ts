@@ -1,7 +1,7 @@
-import fs from "node:fs";
-import path from "node:path";
-import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/max";
-import { COUNTRY_RULES, normalizePhone } from "../phone";
+import fs from 'node:fs';
+import path from 'node:path';
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { COUNTRY_RULES, normalizePhone } from '../phone';
 
 interface PhoneVector {
   input: string | null;
@@ -13,9 +13,9 @@ interface PhoneVector {
 
 const VECTORS_FILE = path.resolve(
   __dirname,
-  "../../../../force-app/main/default/staticresources/RinkelPhoneVectors.json"
+  '../../../../force-app/main/default/staticresources/RinkelPhoneVectors.json'
 );
-const vectors = (JSON.parse(fs.readFileSync(VECTORS_FILE, "utf8")) as { vectors: PhoneVector[] })
+const vectors = (JSON.parse(fs.readFileSync(VECTORS_FILE, 'utf8')) as { vectors: PhoneVector[] })
   .vectors;
 
 function label(vector: PhoneVector): string {
@@ -32,30 +32,30 @@ function libphonenumber(vector: PhoneVector): string | null {
   return parsed?.isValid() ? parsed.number : null;
 }
 
-describe("RinkelPhoneVectors", () => {
-  it("has at least 40 cases covering NL, BE, DE, international and garbage", () => {
+describe('RinkelPhoneVectors', () => {
+  it('has at least 40 cases covering NL, BE, DE, international and garbage', () => {
     expect(vectors.length).toBeGreaterThanOrEqual(40);
-    const expectedPrefixes = vectors.map((v) => v.expected?.substring(0, 3) ?? "null");
-    for (const prefix of ["+31", "+32", "+49", "+1", "+44", "null"]) {
+    const expectedPrefixes = vectors.map((v) => v.expected?.substring(0, 3) ?? 'null');
+    for (const prefix of ['+31', '+32', '+49', '+1', '+44', 'null']) {
       expect(expectedPrefixes.filter((p) => p.startsWith(prefix)).length).toBeGreaterThanOrEqual(
-        prefix === "+1" || prefix === "+44" ? 1 : 5
+        prefix === '+1' || prefix === '+44' ? 1 : 5
       );
     }
   });
 
-  it.each(vectors.map((v) => [label(v), v] as const))("normalizes %s", (_name, vector) => {
+  it.each(vectors.map((v) => [label(v), v] as const))('normalizes %s', (_name, vector) => {
     expect(normalizePhone(vector.input, vector.defaultCountry)).toBe(vector.expected);
   });
 
   it.each(vectors.filter((v) => !v.libphonenumberDiffers).map((v) => [label(v), v] as const))(
-    "agrees with libphonenumber-js on %s",
+    'agrees with libphonenumber-js on %s',
     (_name, vector) => {
       expect(libphonenumber(vector)).toBe(vector.expected);
     }
   );
 
   it.each(vectors.filter((v) => v.libphonenumberDiffers).map((v) => [label(v), v] as const))(
-    "differs from libphonenumber-js on purpose on %s",
+    'differs from libphonenumber-js on purpose on %s',
     (_name, vector) => {
       // A documented difference must still be a real one, or the note is stale.
       expect(libphonenumber(vector)).not.toBe(vector.expected);
@@ -63,16 +63,16 @@ describe("RinkelPhoneVectors", () => {
   );
 });
 
-describe("normalizePhone", () => {
-  it("defaults to the Netherlands", () => {
-    expect(normalizePhone("06 12345678")).toBe("+31612345678");
+describe('normalizePhone', () => {
+  it('defaults to the Netherlands', () => {
+    expect(normalizePhone('06 12345678')).toBe('+31612345678');
   });
 
-  it("accepts a lower-case default country", () => {
-    expect(normalizePhone("0476 12 34 56", "be")).toBe("+32476123456");
+  it('accepts a lower-case default country', () => {
+    expect(normalizePhone('0476 12 34 56', 'be')).toBe('+32476123456');
   });
 
-  it("treats undefined like a missing number", () => {
+  it('treats undefined like a missing number', () => {
     expect(normalizePhone(undefined)).toBeNull();
   });
 });
