@@ -1,0 +1,355 @@
+// A fake Rinkel API on 127.0.0.1 that behaves as ../shared/reference/rinkel-api.md describes:
+// header auth (`x-rinkel-api-key`), `{data}` envelopes, the `{errors:[{code,message,detail}]}`
+// error format, the 403 plan error, page/perPage pagination with `meta.pagination`, and the
+// webhook subscription endpoints (one subscription per event). It records every request and can
+// be told to fail the next N requests (dropped connection, 429 or 5xx).
+//
+// Behaviour not documented by Rinkel is marked [INF] and kept deliberately strict, so the client
+// copes with the harsher variant: POST on an event that already has a subscription is a 400,
+// PUT/DELETE on one that has none is a 404.
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  apiKey?: string;
+  body: unknown;
+}
+
+export interface FakeSubscription {
+  event: string;
+  url: string;
+  contentType: string;
+  active: boolean;
+  description?: string;
+}
+
+export type FailureMode = 'network' | 429 | 500 | 502 | 503;
+
+export interface FakeRinkelOptions {
+  apiKey?: string;
+  /** 'basic' answers every webhook call with the documented 403 plan error. */
+  plan?: 'expert' | 'basic';
+  /** When set, POST /webhooks/{event}/test really posts a sample body to the URL. */
+  deliverTests?: boolean;
+}
+
+const EVENTS = ['incomingCall', 'outgoingCall', 'callStart', 'callEnd', 'callInsights'];
+const CONTENT_TYPES = ['application/json', 'application/x-www-form-urlencoded'];
+
+function errorBody(code: string, message: string): unknown {
+  return { errors: [{ code, message, detail: 'View more info at developers.rinkel.com' }] };
+}
+
+export class FakeRinkel {
+  readonly requests: RecordedRequest[] = [];
+  readonly subscriptions = new Map<string, FakeSubscription>();
+  readonly testRequests: {
+    event: string;
+    url: string;
+    contentType: string;
+    deliveredStatus?: number;
+  }[] = [];
+  users: Record<string, unknown>[] = [];
+  callDetailRecords: Record<string, unknown>[] = [];
+  apiKey: string;
+  plan: 'expert' | 'basic';
+  deliverTests: boolean;
+  private failures: FailureMode[] = [];
+  private server?: Server;
+  private port = 0;
+
+  private constructor(options: FakeRinkelOptions) {
+    this.apiKey = options.apiKey ?? 'test-api-key-123456';
+    this.plan = options.plan ?? 'expert';
+    this.deliverTests = options.deliverTests ?? false;
+  }
+
+  static async start(options: FakeRinkelOptions = {}): Promise<FakeRinkel> {
+    const fake = new FakeRinkel(options);
+    fake.server = createServer((req, res) => {
+      fake.handle(req, res).catch((error: unknown) => {
+        res.writeHead(500, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify(errorBody('FAKE_ERROR', String(error))));
+      });
+    });
+    await new Promise<void>((resolve) => fake.server?.listen(0, '127.0.0.1', resolve));
+    fake.port = (fake.server.address() as AddressInfo).port;
+    return fake;
+  }
+
+  /** Value for RINKEL_API_BASE_URL. */
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.port}/v1`;
+  }
+
+  /** The next `count` requests fail in the given way, then the API behaves again. */
+  failNext(count: number, mode: FailureMode = 'network'): void {
+    for (let i = 0; i < count; i++) {
+      this.failures.push(mode);
+    }
+  }
+
+  requestsTo(method: string, pathPrefix: string): RecordedRequest[] {
+    return this.requests.filter((r) => r.method === method && r.path.startsWith(pathPrefix));
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) {
+      return;
+    }
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private send(
+    res: ServerResponse,
+    status: number,
+    body?: unknown,
+    headers: Record<string, string> = {}
+  ): void {
+    if (body === undefined) {
+      res.writeHead(status, headers);
+      res.end();
+      return;
+    }
+    res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+    res.end(JSON.stringify(body));
+  }
+
+  private paginate(
+    res: ServerResponse,
+    path: string,
+    items: unknown[],
+    query: Record<string, string>
+  ): void {
+    const perPage = Math.max(1, Math.min(50, Number(query.perPage ?? 10) || 10));
+    const page = Math.max(1, Number(query.page ?? 1) || 1);
+    const totalPages = Math.max(1, Math.ceil(items.length / perPage));
+    const link = (p: number | null): string | null =>
+      p === null ? null : `https://api.rinkel.com${path}?page=${p}`;
+    this.send(res, 200, {
+      data: items.slice((page - 1) * perPage, page * perPage),
+      meta: {
+        pagination: { totalItems: items.length, totalPages, currentPage: page, perPage },
+        links: {
+          self: link(page),
+          first: link(1),
+          last: link(totalPages),
+          previous: link(page > 1 ? page - 1 : null),
+          next: link(page < totalPages ? page + 1 : null)
+        }
+      }
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    let raw = '';
+    for await (const chunk of req) {
+      raw += String(chunk);
+    }
+    let body: unknown = undefined;
+    if (raw.length > 0) {
+      try {
+        body = JSON.parse(raw) as unknown;
+      } catch {
+        body = raw;
+      }
+    }
+    const apiKeyHeader = req.headers['x-rinkel-api-key'];
+    const method = req.method ?? 'GET';
+    this.requests.push({
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams.entries()),
+      apiKey: typeof apiKeyHeader === 'string' ? apiKeyHeader : undefined,
+      body
+    });
+
+    const failure = this.failures.shift();
+    if (failure === 'network') {
+      req.socket.destroy();
+      return;
+    }
+    if (failure !== undefined) {
+      this.send(
+        res,
+        failure,
+        errorBody(
+          failure === 429 ? 'TOO_MANY_REQUESTS' : 'INTERNAL_SERVER_ERROR',
+          'Simulated failure'
+        ),
+        failure === 429 ? { 'Retry-After': '0' } : {}
+      );
+      return;
+    }
+
+    if (apiKeyHeader !== this.apiKey) {
+      this.send(res, 401, errorBody('UNAUTHORIZED', 'Unauthorized'));
+      return;
+    }
+    const path = url.pathname.replace(/^\/v1/, '');
+    const query = Object.fromEntries(url.searchParams.entries());
+
+    if (path.startsWith('/webhooks') && this.plan !== 'expert') {
+      this.send(res, 403, errorBody('FORBIDDEN', 'Current plan does not include integrations'));
+      return;
+    }
+    if (method === 'GET' && path === '/webhooks') {
+      this.paginate(res, '/webhooks', [...this.subscriptions.values()], query);
+      return;
+    }
+    const webhook = /^\/webhooks\/([^/]+)(\/test)?$/.exec(path);
+    if (webhook) {
+      const event = webhook[1] ?? '';
+      if (!EVENTS.includes(event)) {
+        this.send(res, 400, errorBody('INVALID_EVENT', `Unknown event ${event}`));
+        return;
+      }
+      if (webhook[2]) {
+        if (method !== 'POST') {
+          this.send(res, 404, errorBody('NOT_FOUND', 'Not found'));
+          return;
+        }
+        await this.handleTest(res, event, body);
+        return;
+      }
+      await this.handleSubscription(res, method, event, body);
+      return;
+    }
+    if (method === 'GET' && path === '/users') {
+      this.paginate(res, '/users', this.users, query);
+      return;
+    }
+    if (method === 'GET' && path === '/call-detail-records') {
+      this.paginate(res, '/call-detail-records', this.callDetailRecords, query);
+      return;
+    }
+    const byCallId = /^\/call-detail-records\/by-call-id\/([^/]+)$/.exec(path);
+    if (method === 'GET' && byCallId) {
+      const cdr = this.callDetailRecords.find((c) => c.callId === byCallId[1]);
+      if (cdr) {
+        this.send(res, 200, { data: cdr });
+      } else {
+        this.send(res, 404, errorBody('NOT_FOUND', 'Call detail record not found'));
+      }
+      return;
+    }
+    this.send(res, 404, errorBody('NOT_FOUND', `No route for ${method} ${path}`));
+  }
+
+  private validate(body: unknown): string | undefined {
+    if (typeof body !== 'object' || body === null) {
+      return 'Invalid request body';
+    }
+    const input = body as Record<string, unknown>;
+    if (typeof input.url !== 'string' || !/^https?:\/\//.test(input.url)) {
+      return 'url must be a valid URI';
+    }
+    if (typeof input.contentType !== 'string' || !CONTENT_TYPES.includes(input.contentType)) {
+      return 'contentType must be application/json or application/x-www-form-urlencoded';
+    }
+    if (typeof input.active !== 'boolean') {
+      return 'active must be a boolean';
+    }
+    return undefined;
+  }
+
+  private async handleSubscription(
+    res: ServerResponse,
+    method: string,
+    event: string,
+    body: unknown
+  ): Promise<void> {
+    const existing = this.subscriptions.get(event);
+    if (method === 'DELETE') {
+      if (!existing) {
+        this.send(res, 404, errorBody('NOT_FOUND', 'Webhook subscription not found'));
+        return;
+      }
+      this.subscriptions.delete(event);
+      this.send(res, 204);
+      return;
+    }
+    if (method !== 'POST' && method !== 'PUT') {
+      this.send(res, 404, errorBody('NOT_FOUND', 'Not found'));
+      return;
+    }
+    const problem = this.validate(body);
+    if (problem) {
+      this.send(res, 400, errorBody('INVALID_REQUEST_BODY', problem));
+      return;
+    }
+    if (method === 'POST' && existing) {
+      this.send(
+        res,
+        400,
+        errorBody('WEBHOOK_ALREADY_EXISTS', `A webhook for ${event} already exists`)
+      ); // [INF]
+      return;
+    }
+    if (method === 'PUT' && !existing) {
+      this.send(res, 404, errorBody('NOT_FOUND', 'Webhook subscription not found')); // [INF]
+      return;
+    }
+    const input = body as Record<string, unknown>;
+    const subscription: FakeSubscription = {
+      url: String(input.url),
+      contentType: String(input.contentType),
+      event,
+      active: input.active === true,
+      description: typeof input.description === 'string' ? input.description : undefined
+    };
+    this.subscriptions.set(event, subscription);
+    await Promise.resolve();
+    this.send(res, method === 'POST' ? 201 : 200, { data: subscription });
+  }
+
+  private async handleTest(res: ServerResponse, event: string, body: unknown): Promise<void> {
+    const input = (typeof body === 'object' && body !== null ? body : {}) as Record<
+      string,
+      unknown
+    >;
+    if (typeof input.url !== 'string' || typeof input.contentType !== 'string') {
+      this.send(res, 400, errorBody('INVALID_REQUEST_BODY', 'url and contentType are required'));
+      return;
+    }
+    const record: { event: string; url: string; contentType: string; deliveredStatus?: number } = {
+      event,
+      url: input.url,
+      contentType: input.contentType
+    };
+    this.testRequests.push(record);
+    if (this.deliverTests) {
+      try {
+        const delivery = await fetch(input.url, {
+          method: 'POST',
+          headers: { 'Content-Type': input.contentType },
+          body: JSON.stringify({
+            id: '1c8b83a7c690084224ec3984515bc1a2',
+            datetime: '2023-06-14T13:56:24.969Z',
+            cause: 'ANSWERED'
+          })
+        });
+        record.deliveredStatus = delivery.status;
+        if (!delivery.ok) {
+          this.send(
+            res,
+            400,
+            errorBody('WEBHOOK_TEST_FAILED', `The URL answered ${delivery.status}`)
+          ); // [INF]
+          return;
+        }
+      } catch {
+        this.send(res, 400, errorBody('WEBHOOK_TEST_FAILED', 'The URL could not be reached')); // [INF]
+        return;
+      }
+    }
+    this.send(res, 204);
+  }
+}
