@@ -1,0 +1,627 @@
+import { createElement } from 'lwc';
+import CallTimeline from 'c/callTimeline';
+import getCalls from '@salesforce/apex/CallTimelineController.getCalls';
+import getStreamUrl from '@salesforce/apex/CallRecordingController.getStreamUrl';
+import { subscribe, unsubscribe, type EmpMessage } from 'lightning/empApi';
+import { CHANNEL, REFRESH_DELAY_MS, type CallPage } from '../callView';
+import { LONG_SUMMARY, OTHER_RECORD_ID, RECORD_ID, fromCdr, page, threeCalls } from './fixtures';
+
+jest.mock('@salesforce/apex/CallTimelineController.getCalls', () => ({ default: jest.fn() }), {
+  virtual: true
+});
+jest.mock('@salesforce/apex/CallRecordingController.getStreamUrl', () => ({ default: jest.fn() }), {
+  virtual: true
+});
+
+const mockGetCalls = jest.mocked(getCalls);
+const mockGetStreamUrl = jest.mocked(getStreamUrl);
+const mockSubscribe = jest.mocked(subscribe);
+const mockUnsubscribe = jest.mocked(unsubscribe);
+
+// sfdx-lwc-jest turns every label import into its name, e.g. "c.Rinkel_Timeline_Empty".
+const label = (name: string) => `c.Rinkel_Timeline_${name}`;
+
+type TimelineElement = HTMLElement & { recordId?: string; pageSize?: number };
+
+/** Lets pending promises (Apex mocks) settle and the component re-render. */
+function flush(times = 4): Promise<void> {
+  let chain = Promise.resolve();
+  for (let i = 0; i < times; i++) {
+    chain = chain.then(() => undefined);
+  }
+  return chain;
+}
+
+function mount(recordId = RECORD_ID): TimelineElement {
+  const element = createElement('c-call-timeline', { is: CallTimeline }) as TimelineElement;
+  element.recordId = recordId;
+  document.body.appendChild(element);
+  return element;
+}
+
+function $(element: HTMLElement, selector: string): HTMLElement | null {
+  return element.shadowRoot!.querySelector<HTMLElement>(selector);
+}
+
+function $$(element: HTMLElement, selector: string): HTMLElement[] {
+  return Array.from(element.shadowRoot!.querySelectorAll<HTMLElement>(selector));
+}
+
+function text(node: Element | null | undefined): string {
+  return (node?.textContent ?? '').replace(/\s+/g, ' ').trim();
+}
+
+function lastRequest(): Record<string, unknown> {
+  const call = mockGetCalls.mock.calls.at(-1);
+  return (call?.[0]?.request ?? {}) as Record<string, unknown>;
+}
+
+let now: number;
+
+beforeEach(() => {
+  now = Date.now();
+  mockGetCalls.mockReset();
+  mockGetStreamUrl.mockReset();
+  mockSubscribe.mockClear();
+  mockUnsubscribe.mockClear();
+});
+
+afterEach(() => {
+  while (document.body.firstChild) {
+    document.body.removeChild(document.body.firstChild);
+  }
+  jest.useRealTimers();
+});
+
+describe('loading, empty and error states', () => {
+  it('shows a spinner while the first page loads', async () => {
+    let resolve: (value: CallPage) => void = () => undefined;
+    mockGetCalls.mockReturnValue(new Promise<CallPage>((r) => (resolve = r)));
+    const element = mount();
+    await flush();
+    const spinner = $(element, 'lightning-spinner') as HTMLElement & { alternativeText?: string };
+    expect(spinner).not.toBeNull();
+    expect(spinner.alternativeText).toBe(label('Loading'));
+    resolve(page([]));
+    await flush();
+    expect($(element, 'lightning-spinner')).toBeNull();
+  });
+
+  it('asks Apex for the first page of this record with the default page size', async () => {
+    mockGetCalls.mockResolvedValue(page([]));
+    mount();
+    await flush();
+    expect(mockGetCalls).toHaveBeenCalledWith({
+      recordId: RECORD_ID,
+      request: { filter: 'all', includeSameNumber: false, pageSize: 20, cursor: null }
+    });
+  });
+
+  it('says there are no calls yet on a record without calls', async () => {
+    mockGetCalls.mockResolvedValue(page([]));
+    const element = mount();
+    await flush();
+    expect(text($(element, '.empty-text'))).toBe(label('Empty'));
+    expect(text($(element, '.empty-hint'))).toBe(label('Empty_Hint'));
+    expect($(element, 'ol')).toBeNull();
+    expect($(element, '.load-more')).toBeNull();
+  });
+
+  it('shows the reason from Apex when loading fails, and tries again on request', async () => {
+    mockGetCalls.mockRejectedValueOnce({
+      body: { message: 'Ask your administrator for Rinkel Agent.' }
+    });
+    const element = mount();
+    await flush();
+    expect($(element, '[role="alert"]')).not.toBeNull();
+    expect(text($(element, '.error-title'))).toBe(label('Error_Load'));
+    expect(text($(element, '.error-detail'))).toBe('Ask your administrator for Rinkel Agent.');
+
+    mockGetCalls.mockResolvedValueOnce(page(threeCalls(now)));
+    $(element, '.retry')!.click();
+    await flush();
+    expect($(element, '[role="alert"]')).toBeNull();
+    expect($$(element, 'li.call')).toHaveLength(3);
+  });
+
+  it('still shows the error heading when the failure carries no message', async () => {
+    mockGetCalls.mockRejectedValue(new Error('network'));
+    const element = mount();
+    await flush();
+    expect(text($(element, '.error-title'))).toBe(label('Error_Load'));
+    expect(text($(element, '.error-detail'))).toBe('');
+  });
+
+  it('does nothing without a record id', async () => {
+    const element = createElement('c-call-timeline', { is: CallTimeline });
+    document.body.appendChild(element);
+    await flush();
+    expect(mockGetCalls).not.toHaveBeenCalled();
+  });
+});
+
+describe('entries', () => {
+  it('lists the calls in the order Apex returns them (newest first) in a labelled list', async () => {
+    const calls = threeCalls(now);
+    mockGetCalls.mockResolvedValue(page(calls));
+    const element = mount();
+    await flush();
+    const list = $(element, 'ol.slds-timeline');
+    expect(list?.getAttribute('aria-label')).toBe(label('List_Label'));
+    const items = $$(element, 'li.call');
+    expect(items.map((item) => item.dataset.id)).toEqual(calls.map((call) => call.taskId));
+  });
+
+  it('shows number, status, duration, agent and times of an answered inbound call', async () => {
+    mockGetCalls.mockResolvedValue(page(threeCalls(now)));
+    const element = mount();
+    await flush();
+    const first = $$(element, 'li.call')[0]!;
+    expect(text(first.querySelector('.call-number'))).toBe('06 12345678');
+    expect(text(first.querySelector('.call-status'))).toBe(label('Status_Answered'));
+    expect(text(first.querySelector('.call-duration'))).toBe('1:00');
+    expect(text(first.querySelector('.call-agent'))).toBe('John Doe');
+    const direction = first.querySelector('lightning-icon.direction') as HTMLElement & {
+      iconName?: string;
+      alternativeText?: string;
+    };
+    expect(direction.iconName).toBe('utility:incoming_call');
+    expect(direction.alternativeText).toBe(label('Inbound'));
+    expect(text(first.querySelector('time'))).toBe('5 minutes ago');
+    const when = first.querySelector('.call-time')!;
+    expect(when.getAttribute('title')).toContain(String(new Date(now).getFullYear()));
+    expect(first.querySelector('time')!.getAttribute('datetime')).toBe(
+      threeCalls(now)[0]!.startedAt
+    );
+  });
+
+  it('shows a missed call with its reason, an outbound call and long durations as m:ss', async () => {
+    mockGetCalls.mockResolvedValue(page(threeCalls(now)));
+    const element = mount();
+    await flush();
+    const [, missed, outbound] = $$(element, 'li.call');
+    expect(text(missed!.querySelector('.call-status'))).toBe(label('Status_Missed_Reason'));
+    expect(missed!.querySelector('.call-status')!.classList).toContain('slds-text-color_error');
+    expect(
+      (missed!.querySelector('lightning-icon.direction') as HTMLElement & { iconName?: string })
+        .iconName
+    ).toBe('utility:missed_call');
+    expect(text(missed!.querySelector('.call-agent'))).toBe(label('No_Agent'));
+    expect(text(missed!.querySelector('.call-duration'))).toBe('0:00');
+    expect(
+      (outbound!.querySelector('lightning-icon.direction') as HTMLElement & { iconName?: string })
+        .iconName
+    ).toBe('utility:outbound_call');
+    expect(text(outbound!.querySelector('.call-duration'))).toBe('12:34');
+  });
+
+  it.each([
+    ['VOICEMAIL', null, 'Status_Voicemail'],
+    ['ANSWERING_SERVICE', null, 'Status_Answering_Service'],
+    ['MISSED', null, 'Status_Missed'],
+    ['SOMETHING_NEW', null, 'Status_Unknown']
+  ])('names status %s', async (status, reason, expected) => {
+    mockGetCalls.mockResolvedValue(
+      page([fromCdr({ status, missedReason: reason, startedAt: new Date(now).toISOString() })])
+    );
+    const element = mount();
+    await flush();
+    expect(text($(element, '.call-status'))).toBe(label(expected));
+  });
+
+  it('shows an anonymous caller as such', async () => {
+    mockGetCalls.mockResolvedValue(
+      page([fromCdr({ externalNumber: null, externalNumberDisplay: null })])
+    );
+    const element = mount();
+    await flush();
+    expect(text($(element, '.call-number'))).toBe(label('Anonymous'));
+  });
+
+  it('badges a call linked here, one linked to another record (with a link) and an unmatched one', async () => {
+    mockGetCalls.mockResolvedValue(
+      page([
+        fromCdr({}, 1),
+        fromCdr(
+          { linkedHere: false, relatedRecordId: OTHER_RECORD_ID, relatedRecordName: 'WO-9999' },
+          2
+        ),
+        fromCdr(
+          {
+            linkedHere: false,
+            relatedRecordId: null,
+            relatedRecordName: null,
+            matchStatus: 'Unmatched'
+          },
+          3
+        ),
+        fromCdr({ matchStatus: 'Multiple' }, 4)
+      ])
+    );
+    const element = mount();
+    await flush();
+    const items = $$(element, 'li.call');
+    expect(text(items[0]!.querySelector('.call-badge'))).toBe(label('Badge_Linked'));
+    const link = items[1]!.querySelector('a.call-badge-link')!;
+    expect(text(link)).toBe(label('Badge_Linked_Other'));
+    expect(link.getAttribute('href')).toBe(`/lightning/r/${OTHER_RECORD_ID}/view`);
+    expect(text(items[2]!.querySelector('.call-badge'))).toBe(label('Badge_Unmatched'));
+    expect(Array.from(items[3]!.querySelectorAll('.call-badge')).map(text)).toEqual([
+      label('Badge_Linked'),
+      label('Badge_Multiple')
+    ]);
+  });
+});
+
+describe('AI insights', () => {
+  it('shows sentiment with colour and text, and topics as a labelled list', async () => {
+    mockGetCalls.mockResolvedValue(page([fromCdr()]));
+    const element = mount();
+    await flush();
+    const sentiment = $(element, '.call-sentiment')!;
+    expect(text(sentiment)).toBe(label('Sentiment_Label'));
+    expect(sentiment.classList).toContain('slds-theme_success');
+    const topics = $(element, 'ul.call-topics')!;
+    expect(topics.getAttribute('aria-label')).toBe(label('Topics'));
+    expect(Array.from(topics.querySelectorAll('li')).map(text)).toEqual([
+      'delivery',
+      'order status'
+    ]);
+  });
+
+  it.each([
+    ['NEGATIVE', 'slds-theme_error'],
+    ['NEUTRAL', 'slds-badge']
+  ])('colours %s sentiment', async (sentiment, className) => {
+    mockGetCalls.mockResolvedValue(page([fromCdr({ sentiment })]));
+    const element = mount();
+    await flush();
+    expect($(element, '.call-sentiment')!.classList).toContain(className);
+  });
+
+  it('collapses a long summary to two lines with a Show more button that expands it', async () => {
+    mockGetCalls.mockResolvedValue(page([fromCdr({ summary: LONG_SUMMARY })]));
+    const element = mount();
+    await flush();
+    const summary = $(element, '.call-summary')!;
+    expect(text(summary)).toBe(LONG_SUMMARY);
+    expect(summary.classList).toContain('call-summary_clamped');
+    const toggle = $(element, 'button.summary-toggle')!;
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(toggle.getAttribute('aria-controls')).toBe(summary.id);
+    expect(text(toggle)).toBe(label('Show_More'));
+
+    toggle.click();
+    await flush();
+    expect($(element, '.call-summary')!.classList).not.toContain('call-summary_clamped');
+    expect($(element, 'button.summary-toggle')!.getAttribute('aria-expanded')).toBe('true');
+    expect(text($(element, 'button.summary-toggle'))).toBe(label('Show_Less'));
+
+    $(element, 'button.summary-toggle')!.click();
+    await flush();
+    expect($(element, '.call-summary')!.classList).toContain('call-summary_clamped');
+  });
+
+  it('shows a short summary whole, without a toggle', async () => {
+    mockGetCalls.mockResolvedValue(page([fromCdr()]));
+    const element = mount();
+    await flush();
+    expect($(element, '.call-summary')!.classList).not.toContain('call-summary_clamped');
+    expect($(element, 'button.summary-toggle')).toBeNull();
+  });
+
+  it('says the summary is pending for a recent answered call without insights, not for old or missed ones', async () => {
+    mockGetCalls.mockResolvedValue(
+      page(threeCalls(now).map((call, i) => (i === 2 ? { ...call, summary: null } : call)))
+    );
+    const element = mount();
+    await flush();
+    const [recent, missed, old] = $$(element, 'li.call');
+    expect(text(recent!.querySelector('.summary-pending'))).toBe(label('Summary_Pending'));
+    expect(missed!.querySelector('.summary-pending')).toBeNull();
+    expect(old!.querySelector('.summary-pending')).toBeNull();
+    expect(old!.querySelector('.call-summary')).toBeNull();
+  });
+});
+
+describe('recordings', () => {
+  const STREAM = 'https://api.rinkel.com/v1/audio/call-recording/65a1f0c2e4b0a1b2c3d4e5f6?token=t1';
+
+  it('offers no Play button without the listen permission', async () => {
+    mockGetCalls.mockResolvedValue(page([fromCdr()], { canListen: false }));
+    const element = mount();
+    await flush();
+    expect($(element, '.play')).toBeNull();
+  });
+
+  it('fetches a fresh stream URL on Play and plays it in an audio player with controls', async () => {
+    mockGetCalls.mockResolvedValue(page([fromCdr()]));
+    mockGetStreamUrl.mockResolvedValue(STREAM);
+    const play = jest.spyOn(HTMLMediaElement.prototype, 'play').mockResolvedValue(undefined);
+    const element = mount();
+    await flush();
+    const button = $(element, '.play') as HTMLElement & { label?: string };
+    expect(button.label).toBe(label('Play'));
+    button.click();
+    await flush();
+    expect(mockGetStreamUrl).toHaveBeenCalledWith({ taskId: fromCdr().taskId });
+    const audio = $(element, 'audio') as HTMLAudioElement;
+    expect(audio.getAttribute('src')).toBe(STREAM);
+    expect(audio.hasAttribute('controls')).toBe(true);
+    expect(audio.getAttribute('aria-label')).toBe(label('Recording_Player'));
+    expect(play).toHaveBeenCalled();
+    expect($(element, '.play')).toBeNull();
+    play.mockRestore();
+  });
+
+  it('plays only one recording at a time', async () => {
+    mockGetCalls.mockResolvedValue(page([fromCdr({}, 1), fromCdr({}, 2)]));
+    mockGetStreamUrl.mockResolvedValueOnce(`${STREAM}-a`).mockResolvedValueOnce(`${STREAM}-b`);
+    jest.spyOn(HTMLMediaElement.prototype, 'play').mockResolvedValue(undefined);
+    const element = mount();
+    await flush();
+    $$(element, '.play')[0]!.click();
+    await flush();
+    $(element, '.play')!.click();
+    await flush();
+    const players = $$(element, 'audio');
+    expect(players).toHaveLength(1);
+    expect(players[0]!.getAttribute('src')).toBe(`${STREAM}-b`);
+    expect($$(element, 'li.call')[1]!.querySelector('audio')).not.toBeNull();
+    expect($$(element, 'li.call')[0]!.querySelector('.play')).not.toBeNull();
+  });
+
+  it('offers the voicemail when there is no recording', async () => {
+    mockGetCalls.mockResolvedValue(
+      page([fromCdr({ hasRecording: false, hasVoicemail: true, status: 'VOICEMAIL' })])
+    );
+    const element = mount();
+    await flush();
+    expect(($(element, '.play') as HTMLElement & { label?: string }).label).toBe(
+      label('Play_Voicemail')
+    );
+  });
+
+  it('says the recording expired instead of offering Play past its available-until date', async () => {
+    mockGetCalls.mockResolvedValue(page([fromCdr({ recordingAvailableUntil: '2020-03-01' })]));
+    const element = mount();
+    await flush();
+    expect($(element, '.play')).toBeNull();
+    expect(text($(element, '.recording-note'))).toBe(label('Recording_Expired'));
+  });
+
+  it('shows until when a recording is available', async () => {
+    mockGetCalls.mockResolvedValue(page([fromCdr()]));
+    const element = mount();
+    await flush();
+    expect(text($(element, '.recording-note'))).toBe(label('Recording_Available_Until'));
+  });
+
+  it('shows why a recording cannot be played and keeps the button for another try', async () => {
+    mockGetCalls.mockResolvedValue(page([fromCdr()]));
+    mockGetStreamUrl.mockRejectedValueOnce({ body: { message: 'Rinkel could not be reached.' } });
+    const element = mount();
+    await flush();
+    $(element, '.play')!.click();
+    await flush();
+    expect(text($(element, '.recording-error'))).toBe('Rinkel could not be reached.');
+    expect($(element, '.play')).not.toBeNull();
+    expect($(element, 'audio')).toBeNull();
+  });
+
+  it('falls back to a generic message when the player cannot load the audio', async () => {
+    mockGetCalls.mockResolvedValue(page([fromCdr()]));
+    mockGetStreamUrl.mockResolvedValue(STREAM);
+    jest.spyOn(HTMLMediaElement.prototype, 'play').mockResolvedValue(undefined);
+    const element = mount();
+    await flush();
+    $(element, '.play')!.click();
+    await flush();
+    $(element, 'audio')!.dispatchEvent(new CustomEvent('error'));
+    await flush();
+    expect(text($(element, '.recording-error'))).toBe(label('Recording_Error'));
+    expect($(element, 'audio')).toBeNull();
+  });
+});
+
+describe('filters and the same-number toggle', () => {
+  it('offers all, inbound, outbound and missed, and reloads with the chosen filter', async () => {
+    mockGetCalls.mockResolvedValue(page(threeCalls(now)));
+    const element = mount();
+    await flush();
+    const group = $(element, 'lightning-radio-group') as HTMLElement & {
+      options?: { value: string; label: string }[];
+      value?: string;
+    };
+    expect(group.options!.map((option) => option.value)).toEqual([
+      'all',
+      'inbound',
+      'outbound',
+      'missed'
+    ]);
+    expect(group.options!.map((option) => option.label)).toEqual([
+      label('Filter_All'),
+      label('Filter_Inbound'),
+      label('Filter_Outbound'),
+      label('Filter_Missed')
+    ]);
+    expect(group.value).toBe('all');
+
+    mockGetCalls.mockResolvedValue(page([]));
+    group.dispatchEvent(new CustomEvent('change', { detail: { value: 'missed' } }));
+    await flush();
+    expect(lastRequest()).toMatchObject({ filter: 'missed', cursor: null });
+    expect(text($(element, '.empty-text'))).toBe(label('Empty_Filtered'));
+  });
+
+  it('reloads including calls with the same number elsewhere when the toggle is switched on', async () => {
+    mockGetCalls.mockResolvedValue(page([fromCdr()]));
+    const element = mount();
+    await flush();
+    const toggle = $(element, 'lightning-input.same-number') as HTMLElement & {
+      checked?: boolean;
+      label?: string;
+    };
+    expect(toggle.label).toBe(label('Same_Number'));
+    mockGetCalls.mockResolvedValue(
+      page([
+        fromCdr(),
+        fromCdr(
+          { linkedHere: false, relatedRecordId: OTHER_RECORD_ID, relatedRecordName: 'WO-9' },
+          2
+        )
+      ])
+    );
+    toggle.checked = true;
+    toggle.dispatchEvent(new CustomEvent('change'));
+    await flush();
+    expect(lastRequest()).toMatchObject({ includeSameNumber: true });
+    expect($$(element, 'li.call')).toHaveLength(2);
+  });
+});
+
+describe('paging', () => {
+  it('loads the next page with the cursor, appends it and moves focus to the first new call', async () => {
+    const first = threeCalls(now);
+    mockGetCalls.mockResolvedValueOnce(page(first, { hasMore: true, nextCursor: 'cursor-1' }));
+    const element = mount();
+    await flush();
+    const more = $(element, '.load-more') as HTMLElement & { label?: string };
+    expect(more.label).toBe(label('Load_More'));
+
+    const next = fromCdr({ startedAt: new Date(now - 10 * 86_400_000).toISOString() }, 9);
+    mockGetCalls.mockResolvedValueOnce(page([next], { hasMore: false }));
+    more.click();
+    await flush();
+    expect(lastRequest()).toMatchObject({ cursor: 'cursor-1', pageSize: 20 });
+    const items = $$(element, 'li.call');
+    expect(items.map((item) => item.dataset.id)).toEqual([
+      ...first.map((call) => call.taskId),
+      next.taskId
+    ]);
+    expect(element.shadowRoot!.activeElement).toBe(items[3]);
+    expect(items[3]!.getAttribute('tabindex')).toBe('-1');
+    expect($(element, '.load-more')).toBeNull();
+  });
+
+  it('disables Load more while a page is on its way', async () => {
+    mockGetCalls.mockResolvedValueOnce(page(threeCalls(now), { hasMore: true, nextCursor: 'c' }));
+    const element = mount();
+    await flush();
+    mockGetCalls.mockReturnValueOnce(new Promise<CallPage>(() => undefined));
+    $(element, '.load-more')!.click();
+    await flush();
+    const more = $(element, '.load-more') as HTMLElement & { disabled?: boolean; label?: string };
+    expect(more.disabled).toBe(true);
+    expect(more.label).toBe(label('Loading_More'));
+    more.click();
+    expect(mockGetCalls).toHaveBeenCalledTimes(2);
+  });
+
+  it('uses the page size set in App Builder', async () => {
+    mockGetCalls.mockResolvedValue(page([]));
+    const element = createElement('c-call-timeline', { is: CallTimeline }) as TimelineElement;
+    element.recordId = RECORD_ID;
+    element.pageSize = 50;
+    document.body.appendChild(element);
+    await flush();
+    expect(lastRequest()).toMatchObject({ pageSize: 50 });
+  });
+});
+
+describe('live updates', () => {
+  function messageHandler(): (message: EmpMessage) => void {
+    const handler = mockSubscribe.mock.calls.at(-1)?.[2];
+    if (!handler) {
+      throw new Error('not subscribed');
+    }
+    return handler;
+  }
+
+  const message = (payload: Record<string, unknown>): EmpMessage => ({
+    channel: CHANNEL,
+    data: { payload }
+  });
+
+  it('subscribes to the call update event and unsubscribes when the page closes', async () => {
+    mockGetCalls.mockResolvedValue(page([]));
+    const element = mount();
+    await flush();
+    expect(mockSubscribe).toHaveBeenCalledWith(CHANNEL, -1, expect.any(Function));
+    document.body.removeChild(element);
+    expect(mockUnsubscribe).toHaveBeenCalled();
+  });
+
+  it('reloads once for a burst of events about this record and announces it', async () => {
+    jest.useFakeTimers();
+    mockGetCalls.mockResolvedValue(page(threeCalls(now)));
+    const element = mount();
+    await flush();
+    const handler = messageHandler();
+    mockGetCalls.mockResolvedValue(
+      page([fromCdr({ startedAt: new Date(now).toISOString() }, 7), ...threeCalls(now)])
+    );
+    handler(
+      message({ Record_Id__c: RECORD_ID, Call_Id__c: 'new', External_Number__c: '+31612345678' })
+    );
+    handler(message({ Record_Id__c: RECORD_ID.substring(0, 15), Call_Id__c: 'new2' }));
+    jest.advanceTimersByTime(REFRESH_DELAY_MS);
+    await flush(8);
+    expect(mockGetCalls).toHaveBeenCalledTimes(2);
+    expect(lastRequest()).toMatchObject({ pageSize: 20, cursor: null });
+    expect($$(element, 'li.call')).toHaveLength(4);
+    expect(text($(element, '[aria-live="polite"]'))).toBe(label('Live_Update'));
+  });
+
+  it('ignores events about other records', async () => {
+    jest.useFakeTimers();
+    mockGetCalls.mockResolvedValue(page(threeCalls(now)));
+    mount();
+    await flush();
+    messageHandler()(
+      message({ Record_Id__c: OTHER_RECORD_ID, External_Number__c: '+31612345678' })
+    );
+    messageHandler()(message({}));
+    jest.advanceTimersByTime(REFRESH_DELAY_MS * 2);
+    await flush();
+    expect(mockGetCalls).toHaveBeenCalledTimes(1);
+  });
+
+  it('with the same-number toggle on, reloads for a new call from a number on screen', async () => {
+    jest.useFakeTimers();
+    mockGetCalls.mockResolvedValue(page(threeCalls(now)));
+    const element = mount();
+    await flush();
+    const toggle = $(element, 'lightning-input.same-number') as HTMLElement & { checked?: boolean };
+    toggle.checked = true;
+    toggle.dispatchEvent(new CustomEvent('change'));
+    await flush();
+    messageHandler()(
+      message({ Record_Id__c: OTHER_RECORD_ID, External_Number__c: '+31612345678' })
+    );
+    jest.advanceTimersByTime(REFRESH_DELAY_MS);
+    await flush();
+    expect(mockGetCalls).toHaveBeenCalledTimes(3);
+  });
+
+  it('keeps working when the streaming API is unavailable', async () => {
+    mockSubscribe.mockRejectedValueOnce(new Error('no streaming'));
+    mockGetCalls.mockResolvedValue(page(threeCalls(now)));
+    const element = mount();
+    await flush();
+    expect($$(element, 'li.call')).toHaveLength(3);
+  });
+
+  it('refreshes on the Refresh button', async () => {
+    mockGetCalls.mockResolvedValue(page(threeCalls(now)));
+    const element = mount();
+    await flush();
+    const refresh = $(element, 'lightning-button-icon.refresh') as HTMLElement & {
+      alternativeText?: string;
+    };
+    expect(refresh.alternativeText).toBe(label('Refresh'));
+    refresh.click();
+    await flush();
+    expect(mockGetCalls).toHaveBeenCalledTimes(2);
+  });
+});

@@ -1,0 +1,322 @@
+import { LightningElement, api } from 'lwc';
+import getCalls from '@salesforce/apex/CallTimelineController.getCalls';
+import getStreamUrl from '@salesforce/apex/CallRecordingController.getStreamUrl';
+import {
+  subscribe,
+  unsubscribe,
+  onError,
+  type EmpMessage,
+  type EmpSubscription
+} from 'lightning/empApi';
+import LOCALE from '@salesforce/i18n/locale';
+import TIME_ZONE from '@salesforce/i18n/timeZone';
+import { LABELS } from './labels';
+import {
+  type CallEntry,
+  type CallFilter,
+  type CallPage,
+  type CallView,
+  CHANNEL,
+  REFRESH_DELAY_MS,
+  errorMessage,
+  sameId,
+  toView
+} from './callView';
+
+const DEFAULT_PAGE_SIZE = 20;
+/** A live refresh reloads what is on screen, up to the controller's maximum page. */
+const MAX_REFRESH_SIZE = 200;
+
+interface CallUpdatePayload {
+  Record_Id__c?: string | null;
+  Call_Id__c?: string | null;
+  External_Number__c?: string | null;
+}
+
+type LoadState = 'loading' | 'ready' | 'error';
+
+export default class CallTimeline extends LightningElement {
+  @api recordId?: string;
+  /** Calls per page; App Builder may change it (5–100). */
+  @api pageSize?: number;
+
+  labels = LABELS;
+  filter: CallFilter = 'all';
+  includeSameNumber = false;
+  calls: CallEntry[] = [];
+  hasMore = false;
+  nextCursor: string | null = null;
+  canListen = false;
+  state: LoadState = 'loading';
+  loadingMore = false;
+  errorText = '';
+  announcement = '';
+  now = Date.now();
+  expandedIds: string[] = [];
+  playingId: string | null = null;
+  audioUrl: string | null = null;
+  fetchingId: string | null = null;
+  recordingErrors: Record<string, string> = {};
+
+  private requestSeq = 0;
+  private focusTaskId: string | null = null;
+  private subscription: EmpSubscription | null = null;
+  private disconnected = false;
+  private refreshTimer: ReturnType<typeof setTimeout> | null = null;
+
+  connectedCallback(): void {
+    this.disconnected = false;
+    void this.load(false);
+    void this.subscribeToUpdates();
+  }
+
+  disconnectedCallback(): void {
+    this.disconnected = true;
+    if (this.refreshTimer !== null) {
+      clearTimeout(this.refreshTimer);
+      this.refreshTimer = null;
+    }
+    if (this.subscription) {
+      void unsubscribe(this.subscription);
+      this.subscription = null;
+    }
+  }
+
+  renderedCallback(): void {
+    if (this.focusTaskId !== null) {
+      const item = this.template?.querySelector<HTMLElement>(`li[data-id="${this.focusTaskId}"]`);
+      this.focusTaskId = null;
+      item?.focus();
+    }
+    const audio = this.template?.querySelector<HTMLAudioElement>('audio[data-autoplay="true"]');
+    if (audio) {
+      audio.dataset.autoplay = 'false';
+      // Browsers may refuse to start without a fresh gesture; the controls are there anyway.
+      audio.play()?.catch(() => undefined);
+    }
+  }
+
+  get filterOptions(): { label: string; value: CallFilter }[] {
+    return [
+      { label: LABELS.filterAll, value: 'all' },
+      { label: LABELS.filterInbound, value: 'inbound' },
+      { label: LABELS.filterOutbound, value: 'outbound' },
+      { label: LABELS.filterMissed, value: 'missed' }
+    ];
+  }
+
+  get views(): CallView[] {
+    const ctx = {
+      now: this.now,
+      locale: LOCALE,
+      timeZone: TIME_ZONE,
+      canListen: this.canListen,
+      expandedIds: new Set(this.expandedIds),
+      playingId: this.playingId,
+      audioUrl: this.audioUrl,
+      fetchingId: this.fetchingId,
+      recordingErrors: this.recordingErrors
+    };
+    return this.calls.map((call) => toView(call, ctx));
+  }
+
+  get isLoading(): boolean {
+    return this.state === 'loading';
+  }
+
+  get isError(): boolean {
+    return this.state === 'error';
+  }
+
+  get hasCalls(): boolean {
+    return this.state === 'ready' && this.calls.length > 0;
+  }
+
+  get isEmpty(): boolean {
+    return this.state === 'ready' && this.calls.length === 0;
+  }
+
+  get emptyText(): string {
+    return this.filter === 'all' ? LABELS.empty : LABELS.emptyFiltered;
+  }
+
+  get emptyHint(): string {
+    return this.filter === 'all' ? LABELS.emptyHint : '';
+  }
+
+  get showLoadMore(): boolean {
+    return this.hasCalls && this.hasMore;
+  }
+
+  get loadMoreLabel(): string {
+    return this.loadingMore ? LABELS.loadingMore : LABELS.loadMore;
+  }
+
+  private get effectivePageSize(): number {
+    const size = Number(this.pageSize);
+    return Number.isInteger(size) && size > 0 ? size : DEFAULT_PAGE_SIZE;
+  }
+
+  /** First page (reset) or the next one (append). */
+  async load(append: boolean, size?: number): Promise<void> {
+    if (!this.recordId) {
+      return;
+    }
+    const seq = ++this.requestSeq;
+    if (append) {
+      this.loadingMore = true;
+    } else if (this.state !== 'ready' || size === undefined) {
+      this.state = 'loading';
+    }
+    try {
+      const page = (await getCalls({
+        recordId: this.recordId,
+        request: {
+          filter: this.filter,
+          includeSameNumber: this.includeSameNumber,
+          pageSize: size ?? this.effectivePageSize,
+          cursor: append ? this.nextCursor : null
+        }
+      })) as CallPage;
+      if (seq !== this.requestSeq || this.disconnected) {
+        return;
+      }
+      const incoming = page?.calls ?? [];
+      this.now = Date.now();
+      this.calls = append ? [...this.calls, ...incoming] : incoming;
+      if (append && incoming.length > 0) {
+        this.focusTaskId = incoming[0]?.taskId ?? null;
+      }
+      this.hasMore = page?.hasMore === true;
+      this.nextCursor = page?.nextCursor ?? null;
+      this.canListen = page?.canListen === true;
+      this.state = 'ready';
+      this.errorText = '';
+    } catch (error: unknown) {
+      if (seq !== this.requestSeq || this.disconnected) {
+        return;
+      }
+      this.errorText = errorMessage(error);
+      this.state = 'error';
+    } finally {
+      if (seq === this.requestSeq) {
+        this.loadingMore = false;
+      }
+    }
+  }
+
+  /** Reloads what is on screen (live update or the refresh button), keeping the agent's place. */
+  async refresh(): Promise<void> {
+    const size = Math.min(Math.max(this.calls.length, this.effectivePageSize), MAX_REFRESH_SIZE);
+    await this.load(false, size);
+    this.announcement = LABELS.liveUpdate;
+  }
+
+  private async subscribeToUpdates(): Promise<void> {
+    try {
+      onError(() => undefined);
+      const subscription = await subscribe<CallUpdatePayload>(CHANNEL, -1, (message) =>
+        this.handleCallUpdate(message)
+      );
+      if (this.disconnected) {
+        void unsubscribe(subscription);
+      } else {
+        this.subscription = subscription;
+      }
+    } catch {
+      // Without the streaming API the timeline still works; it just does not update by itself.
+      this.subscription = null;
+    }
+  }
+
+  handleCallUpdate(message: EmpMessage<CallUpdatePayload>): void {
+    const payload = message?.data?.payload;
+    if (!payload || !this.concerns(payload)) {
+      return;
+    }
+    if (this.refreshTimer !== null) {
+      clearTimeout(this.refreshTimer);
+    }
+    // Debounce, not polling: one reload per burst of events (lwc/no-async-operation is about
+    // timing hacks, this is deliberate).
+    // eslint-disable-next-line @lwc/lwc/no-async-operation
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = null;
+      void this.refresh();
+    }, REFRESH_DELAY_MS);
+  }
+
+  private concerns(payload: CallUpdatePayload): boolean {
+    if (sameId(payload.Record_Id__c, this.recordId)) {
+      return true;
+    }
+    const number = payload.External_Number__c;
+    return (
+      this.includeSameNumber &&
+      !!number &&
+      this.calls.some((call) => call.externalNumber === number)
+    );
+  }
+
+  handleFilterChange(event: CustomEvent<{ value: CallFilter }>): void {
+    this.filter = event.detail.value;
+    void this.load(false);
+  }
+
+  handleSameNumberChange(event: Event): void {
+    this.includeSameNumber = (event.target as HTMLInputElement).checked;
+    void this.load(false);
+  }
+
+  handleLoadMore(): void {
+    if (!this.loadingMore) {
+      void this.load(true);
+    }
+  }
+
+  handleRetry(): void {
+    void this.load(false);
+  }
+
+  handleRefresh(): void {
+    void this.refresh();
+  }
+
+  handleToggleSummary(event: Event): void {
+    const id = (event.currentTarget as HTMLElement).dataset.id ?? '';
+    this.expandedIds = this.expandedIds.includes(id)
+      ? this.expandedIds.filter((expanded) => expanded !== id)
+      : [...this.expandedIds, id];
+  }
+
+  async handlePlay(event: Event): Promise<void> {
+    const id = (event.currentTarget as HTMLElement).dataset.id ?? '';
+    if (!id || this.fetchingId !== null) {
+      return;
+    }
+    this.fetchingId = id;
+    this.recordingErrors = { ...this.recordingErrors, [id]: '' };
+    try {
+      // Fetched on every click: Rinkel's stream URLs expire after a few hours.
+      const url = (await getStreamUrl({ taskId: id })) as string;
+      // Only one recording plays at a time: the previous player leaves the page.
+      this.playingId = id;
+      this.audioUrl = url;
+    } catch (error: unknown) {
+      this.recordingErrors = {
+        ...this.recordingErrors,
+        [id]: errorMessage(error) || LABELS.recordingError
+      };
+    } finally {
+      this.fetchingId = null;
+    }
+  }
+
+  handleAudioError(): void {
+    if (this.playingId) {
+      this.recordingErrors = { ...this.recordingErrors, [this.playingId]: LABELS.recordingError };
+    }
+    this.playingId = null;
+    this.audioUrl = null;
+  }
+}

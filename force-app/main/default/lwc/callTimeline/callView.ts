@@ -1,0 +1,391 @@
+// Turns the Apex DTO into what the template shows. Pure functions of (call, context), so jest,
+// the browser test and the benchmark exercise exactly what agents see.
+import { LABELS, formatLabel } from './labels';
+
+/** CallTimelineEntry as Apex serialises it (Datetime as ISO 8601, Date as yyyy-mm-dd). */
+export interface CallEntry {
+  taskId: string;
+  callId: string;
+  direction?: string | null;
+  status?: string | null;
+  missedReason?: string | null;
+  startedAt: string;
+  durationSeconds?: number | null;
+  agentName?: string | null;
+  externalNumber?: string | null;
+  externalNumberDisplay?: string | null;
+  matchStatus?: string | null;
+  relatedRecordId?: string | null;
+  relatedRecordName?: string | null;
+  linkedHere: boolean;
+  sentiment?: string | null;
+  topics?: string[] | null;
+  summary?: string | null;
+  hasRecording: boolean;
+  recordingAvailableUntil?: string | null;
+  hasVoicemail: boolean;
+}
+
+/** CallTimelineController.Page */
+export interface CallPage {
+  calls: CallEntry[];
+  hasMore: boolean;
+  nextCursor?: string | null;
+  canListen: boolean;
+}
+
+export type CallFilter = 'all' | 'inbound' | 'outbound' | 'missed';
+
+export interface ViewContext {
+  now: number;
+  locale: string;
+  timeZone: string;
+  canListen: boolean;
+  expandedIds: ReadonlySet<string>;
+  playingId: string | null;
+  audioUrl: string | null;
+  fetchingId: string | null;
+  recordingErrors: Readonly<Record<string, string>>;
+}
+
+export interface Badge {
+  key: string;
+  label: string;
+  className: string;
+  url: string | null;
+}
+
+export interface CallView {
+  taskId: string;
+  startedAt: string;
+  itemClass: string;
+  directionIcon: string;
+  directionText: string;
+  statusText: string;
+  statusClass: string;
+  numberText: string;
+  relativeTime: string;
+  absoluteTime: string;
+  durationText: string;
+  agentText: string;
+  badges: Badge[];
+  hasSentiment: boolean;
+  sentimentText: string;
+  sentimentClass: string;
+  hasTopics: boolean;
+  topics: { key: string; label: string }[];
+  hasSummary: boolean;
+  summary: string;
+  summaryClass: string;
+  summaryId: string;
+  summaryPending: boolean;
+  canExpand: boolean;
+  expanded: string;
+  toggleText: string;
+  showPlay: boolean;
+  playLabel: string;
+  fetching: boolean;
+  playing: boolean;
+  audioUrl: string | null;
+  audioLabel: string;
+  recordingNote: string;
+  recordingExpired: boolean;
+  recordingError: string;
+}
+
+/** Published by CallTaskService after Tasks are upserted (fields Record_Id__c, Call_Id__c, External_Number__c). */
+export const CHANNEL = '/event/Rinkel_Call_Update__e';
+/** Events for one batch of calls arrive together; one reload answers all of them. */
+export const REFRESH_DELAY_MS = 400;
+
+const DAY_MS = 86_400_000;
+/** Insights arrive minutes after a call; past a day, a missing summary will not come any more. */
+const SUMMARY_WAIT_MS = DAY_MS;
+/** Longer summaries are clamped to two lines and get "show more". */
+const CLAMP_CHARACTERS = 140;
+
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || seconds < 0 || !Number.isFinite(seconds)) {
+    return '';
+  }
+  const whole = Math.round(seconds);
+  const rest = whole % 60;
+  return `${Math.floor(whole / 60)}:${rest < 10 ? '0' : ''}${rest}`;
+}
+
+const RELATIVE_STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['second', 60],
+  ['minute', 60],
+  ['hour', 24],
+  ['day', 7],
+  ['week', 4.345],
+  ['month', 12],
+  ['year', Number.POSITIVE_INFINITY]
+];
+
+export function relativeTime(iso: string, now: number, locale: string): string {
+  const then = Date.parse(iso);
+  if (Number.isNaN(then)) {
+    return '';
+  }
+  const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  let value = (then - now) / 1000;
+  if (Math.abs(value) < 45) {
+    return format.format(0, 'second');
+  }
+  for (const [unit, size] of RELATIVE_STEPS) {
+    if (Math.abs(value) < size) {
+      return format.format(Math.round(value), unit);
+    }
+    value /= size;
+  }
+  return '';
+}
+
+function dateTimeFormat(locale: string, timeZone: string, options: Intl.DateTimeFormatOptions) {
+  try {
+    return new Intl.DateTimeFormat(locale, { ...options, timeZone });
+  } catch {
+    // An unknown zone or locale must not take the timeline down; the browser's defaults do.
+    return new Intl.DateTimeFormat(undefined, options);
+  }
+}
+
+export function absoluteTime(iso: string, locale: string, timeZone: string): string {
+  const then = Date.parse(iso);
+  if (Number.isNaN(then)) {
+    return '';
+  }
+  return dateTimeFormat(locale, timeZone, { dateStyle: 'full', timeStyle: 'short' }).format(then);
+}
+
+/** Apex Date (yyyy-mm-dd), shown as a date in the user's locale. */
+export function formatDate(isoDate: string, locale: string): string {
+  const then = Date.parse(`${isoDate}T00:00:00Z`);
+  if (Number.isNaN(then)) {
+    return isoDate;
+  }
+  return dateTimeFormat(locale, 'UTC', { dateStyle: 'medium' }).format(then);
+}
+
+/** Today in the user's time zone as yyyy-mm-dd, to compare with Apex Dates. */
+export function todayIn(now: number, timeZone: string): string {
+  return dateTimeFormat('en-CA', timeZone, {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit'
+  }).format(now);
+}
+
+export function statusText(
+  status: string | null | undefined,
+  reason: string | null | undefined
+): string {
+  switch ((status ?? '').toUpperCase()) {
+    case 'ANSWERED':
+      return LABELS.statusAnswered;
+    case 'MISSED': {
+      const why = missedReasonText(reason);
+      return why ? formatLabel(LABELS.statusMissedReason, why) : LABELS.statusMissed;
+    }
+    case 'VOICEMAIL':
+      return LABELS.statusVoicemail;
+    case 'ANSWERING_SERVICE':
+      return LABELS.statusAnsweringService;
+    default:
+      return LABELS.statusUnknown;
+  }
+}
+
+function missedReasonText(reason: string | null | undefined): string {
+  switch ((reason ?? '').toUpperCase()) {
+    case 'NO_ANSWER':
+      return LABELS.reasonNoAnswer;
+    case 'BLOCKED':
+      return LABELS.reasonBlocked;
+    case 'OUTSIDE_BUSINESS_HOURS':
+      return LABELS.reasonOutsideHours;
+    default:
+      return '';
+  }
+}
+
+function isMissed(call: CallEntry): boolean {
+  const status = (call.status ?? '').toUpperCase();
+  return status === 'MISSED' || status === 'VOICEMAIL';
+}
+
+function directionOf(call: CallEntry): { icon: string; text: string } {
+  const direction = (call.direction ?? '').toLowerCase();
+  if (isMissed(call) && direction !== 'outbound') {
+    return { icon: 'utility:missed_call', text: LABELS.inbound };
+  }
+  if (direction === 'inbound') {
+    return { icon: 'utility:incoming_call', text: LABELS.inbound };
+  }
+  if (direction === 'outbound') {
+    return { icon: 'utility:outbound_call', text: LABELS.outbound };
+  }
+  return { icon: 'utility:call', text: LABELS.unknownDirection };
+}
+
+function statusClass(call: CallEntry): string {
+  const status = (call.status ?? '').toUpperCase();
+  if (status === 'MISSED') {
+    return 'call-status slds-text-color_error';
+  }
+  if (status === 'ANSWERED') {
+    return 'call-status call-status_answered';
+  }
+  return 'call-status slds-text-color_weak';
+}
+
+function badges(call: CallEntry): Badge[] {
+  const list: Badge[] = [];
+  if (!call.linkedHere) {
+    if (call.relatedRecordId) {
+      list.push({
+        key: 'other',
+        label: formatLabel(LABELS.badgeLinkedOther, call.relatedRecordName ?? call.relatedRecordId),
+        className: 'slds-badge slds-badge_inverse call-badge',
+        url: `/lightning/r/${call.relatedRecordId}/view`
+      });
+    } else {
+      list.push({
+        key: 'unmatched',
+        label: LABELS.badgeUnmatched,
+        className: 'slds-badge slds-theme_warning call-badge',
+        url: null
+      });
+    }
+  } else {
+    list.push({
+      key: 'linked',
+      label: LABELS.badgeLinked,
+      className: 'slds-badge slds-badge_lightest call-badge',
+      url: null
+    });
+  }
+  if ((call.matchStatus ?? '').toLowerCase() === 'multiple') {
+    list.push({
+      key: 'multiple',
+      label: LABELS.badgeMultiple,
+      className: 'slds-badge slds-theme_warning call-badge',
+      url: null
+    });
+  }
+  return list;
+}
+
+function sentimentOf(value: string | null | undefined): { text: string; className: string } | null {
+  switch ((value ?? '').toUpperCase()) {
+    case 'POSITIVE':
+      return {
+        text: LABELS.sentimentPositive,
+        className: 'slds-badge slds-theme_success call-sentiment'
+      };
+    case 'NEUTRAL':
+      return { text: LABELS.sentimentNeutral, className: 'slds-badge call-sentiment' };
+    case 'NEGATIVE':
+      return {
+        text: LABELS.sentimentNegative,
+        className: 'slds-badge slds-theme_error call-sentiment'
+      };
+    default:
+      return null;
+  }
+}
+
+function recordingState(call: CallEntry, ctx: ViewContext) {
+  const until = call.recordingAvailableUntil ?? null;
+  const expired = call.hasRecording && until !== null && until < todayIn(ctx.now, ctx.timeZone);
+  const playable = (call.hasRecording && !expired) || (!call.hasRecording && call.hasVoicemail);
+  let note = '';
+  if (call.hasRecording && until !== null) {
+    note = formatLabel(
+      expired ? LABELS.recordingExpired : LABELS.recordingAvailableUntil,
+      formatDate(until, ctx.locale)
+    );
+  }
+  return { expired, playable, note };
+}
+
+export function toView(call: CallEntry, ctx: ViewContext): CallView {
+  const direction = directionOf(call);
+  const sentiment = sentimentOf(call.sentiment);
+  const summary = (call.summary ?? '').trim();
+  const expanded = ctx.expandedIds.has(call.taskId);
+  const canExpand = summary.length > CLAMP_CHARACTERS;
+  const age = ctx.now - Date.parse(call.startedAt);
+  const recording = recordingState(call, ctx);
+  const numberText = call.externalNumberDisplay || call.externalNumber || LABELS.anonymous;
+  const playing = ctx.playingId === call.taskId && ctx.audioUrl !== null;
+  const topics = (call.topics ?? []).filter((topic) => topic.trim() !== '');
+  return {
+    taskId: call.taskId,
+    startedAt: call.startedAt,
+    itemClass: `slds-timeline__item_expandable slds-timeline__item_call call-item${isMissed(call) ? ' call-item_missed' : ''}`,
+    directionIcon: direction.icon,
+    directionText: direction.text,
+    statusText: statusText(call.status, call.missedReason),
+    statusClass: statusClass(call),
+    numberText,
+    relativeTime: relativeTime(call.startedAt, ctx.now, ctx.locale),
+    absoluteTime: absoluteTime(call.startedAt, ctx.locale, ctx.timeZone),
+    durationText: formatDuration(call.durationSeconds),
+    agentText: call.agentName || LABELS.noAgent,
+    badges: badges(call),
+    hasSentiment: sentiment !== null,
+    sentimentText: sentiment ? formatLabel(LABELS.sentimentLabel, sentiment.text) : '',
+    sentimentClass: sentiment?.className ?? '',
+    hasTopics: topics.length > 0,
+    topics: topics.map((topic, index) => ({ key: `${index}-${topic}`, label: topic })),
+    hasSummary: summary !== '',
+    summary,
+    summaryClass: canExpand && !expanded ? 'call-summary call-summary_clamped' : 'call-summary',
+    summaryId: `summary-${call.taskId}`,
+    summaryPending:
+      summary === '' &&
+      (call.status ?? '').toUpperCase() === 'ANSWERED' &&
+      age >= 0 &&
+      age < SUMMARY_WAIT_MS,
+    canExpand,
+    expanded: expanded ? 'true' : 'false',
+    toggleText: expanded ? LABELS.showLess : LABELS.showMore,
+    showPlay: ctx.canListen && recording.playable && !playing,
+    playLabel: call.hasRecording ? LABELS.play : LABELS.playVoicemail,
+    fetching: ctx.fetchingId === call.taskId,
+    playing,
+    audioUrl: playing ? ctx.audioUrl : null,
+    audioLabel: formatLabel(LABELS.recordingPlayer, numberText),
+    recordingNote: recording.note,
+    recordingExpired: recording.expired,
+    recordingError: ctx.recordingErrors[call.taskId] ?? ''
+  };
+}
+
+/** The message an Apex or network failure carries, for the agent; '' when there is none. */
+export function errorMessage(error: unknown): string {
+  if (typeof error !== 'object' || error === null) {
+    return '';
+  }
+  const body = (error as { body?: unknown }).body;
+  if (Array.isArray(body)) {
+    return body
+      .map((item: unknown) => (item as { message?: unknown })?.message)
+      .filter((message): message is string => typeof message === 'string')
+      .join(', ');
+  }
+  if (typeof body === 'object' && body !== null) {
+    const message = (body as { message?: unknown }).message;
+    if (typeof message === 'string') {
+      return message;
+    }
+  }
+  return '';
+}
+
+/** Salesforce ids compare case-sensitively on their first 15 characters. */
+export function sameId(a: string | null | undefined, b: string | null | undefined): boolean {
+  return !!a && !!b && a.substring(0, 15) === b.substring(0, 15);
+}

@@ -1,0 +1,68 @@
+// Types for the platform modules that exist only on Salesforce (and as stubs in jest and in the
+// browser test). The platform compiler never sees these; they only feed `tsc`.
+
+declare module '@salesforce/apex/*' {
+  /** Imperative Apex call: resolves with the method's return value, rejects with { body }. */
+  const apexMethod: (params?: Record<string, unknown>) => Promise<unknown>;
+  export default apexMethod;
+}
+
+declare module '@salesforce/label/*' {
+  const label: string;
+  export default label;
+}
+
+declare module '@salesforce/i18n/*' {
+  const value: string;
+  export default value;
+}
+
+declare module '@salesforce/customPermission/*' {
+  const granted: boolean | undefined;
+  export default granted;
+}
+
+declare module '@salesforce/userPermission/*' {
+  const granted: boolean | undefined;
+  export default granted;
+}
+
+declare module '@salesforce/user/*' {
+  const value: string;
+  export default value;
+}
+
+declare module 'lightning/empApi' {
+  export interface EmpSubscription {
+    id?: string;
+    channel: string;
+    replayId?: number;
+  }
+  export interface EmpMessage<T = Record<string, unknown>> {
+    channel: string;
+    data: { event?: { replayId?: number }; payload: T };
+  }
+  export function subscribe<T = Record<string, unknown>>(
+    channel: string,
+    replayId: number,
+    onMessage: (message: EmpMessage<T>) => void
+  ): Promise<EmpSubscription>;
+  export function unsubscribe(
+    subscription: EmpSubscription,
+    callback?: (response: unknown) => void
+  ): Promise<unknown>;
+  export function onError(callback: (error: unknown) => void): void;
+  export function isEmpEnabled(): Promise<boolean>;
+  export function setDebugFlag(flag: boolean): Promise<void>;
+}
+
+declare module 'lightning/refresh' {
+  export class RefreshEvent extends CustomEvent<unknown> {
+    constructor();
+  }
+  export function registerRefreshHandler(
+    element: HTMLElement,
+    handler: () => Promise<boolean> | boolean
+  ): string;
+  export function unregisterRefreshHandler(id: string): void;
+}
