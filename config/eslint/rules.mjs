@@ -20,7 +20,9 @@ export function projectRules(tsconfigRootDir) {
       extends: [...lwcRecommended, ...tseslint.configs.recommendedTypeChecked],
       languageOptions: { ...typed, globals: { ...globals.browser } },
       rules: {
-        '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }]
+        '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+        // `void promise` is how a deliberately un-awaited promise is marked for no-floating-promises.
+        'no-void': ['error', { allowAsStatement: true }]
       }
     },
     {
@@ -28,6 +30,9 @@ export function projectRules(tsconfigRootDir) {
       languageOptions: { globals: { ...globals.jest, ...globals.node } },
       rules: {
         '@typescript-eslint/unbound-method': 'off',
+        // jest's asymmetric matchers (expect.any, expect.stringContaining) are typed `any`.
+        '@typescript-eslint/no-unsafe-assignment': 'off',
+        '@typescript-eslint/no-unsafe-argument': 'off',
         '@lwc/lwc/no-async-operation': 'off'
       }
     },
@@ -44,7 +49,12 @@ export function projectRules(tsconfigRootDir) {
     {
       files: ['scripts/**/__tests__/**/*.ts'],
       languageOptions: { globals: { ...globals.jest } },
-      rules: { '@typescript-eslint/unbound-method': 'off' }
+      rules: {
+        '@typescript-eslint/unbound-method': 'off',
+        // jest's asymmetric matchers (expect.any, expect.stringContaining) are typed `any`.
+        '@typescript-eslint/no-unsafe-assignment': 'off',
+        '@typescript-eslint/no-unsafe-argument': 'off'
+      }
     }
   );
 }

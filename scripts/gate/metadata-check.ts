@@ -270,7 +270,7 @@ function queryFindings(schema: Schema, query: Query, objectName: string): string
       const childName = field.subquery.relationshipName;
       const child = schema.childRelationships.get(childName.toLowerCase());
       if (!child) problems.push(`unknown child relationship ${childName}`);
-      else problems.push(...queryFindings(schema, field.subquery as Query, child));
+      else problems.push(...queryFindings(schema, field.subquery, child));
     }
   }
   whereFields(query.where, fieldPaths);
