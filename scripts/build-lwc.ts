@@ -6,11 +6,22 @@
 //   tsx scripts/build-lwc.ts --check   write nothing; exit 1 listing every stale or missing .js
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { transformAsync } from '@babel/core';
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const LWC_DIR = path.join(REPO_ROOT, 'force-app', 'main', 'default', 'lwc');
+/** The project root: the nearest folder upwards holding sfdx-project.json (npm runs from there). */
+export function repoRoot(start: string = process.cwd()): string {
+  let dir = path.resolve(start);
+  while (!fs.existsSync(path.join(dir, 'sfdx-project.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) {
+      return path.resolve(start);
+    }
+    dir = parent;
+  }
+  return dir;
+}
+
+export const LWC_DIR = path.join(repoRoot(), 'force-app', 'main', 'default', 'lwc');
 
 const HEADER = (source: string) =>
   `// Compiled from ${source} by scripts/build-lwc.ts. Do not edit: change the .ts and run npm run build:lwc.\n`;
@@ -106,7 +117,8 @@ export async function main(argv: string[], lwcDir: string = LWC_DIR): Promise<nu
   return 0;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+// Run as a script (tsx scripts/build-lwc.ts), not when imported by the preview or by tests.
+if (/build-lwc\.ts$/.test(process.argv[1] ?? '')) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error: unknown) => {
