@@ -7,7 +7,7 @@ export type LineWriter = (line: string) => void;
 const MASK = '****';
 // Secrets shorter than this are not masked: replacing e.g. "a" everywhere would garble output.
 const MIN_SECRET_LENGTH = 6;
-const TOKEN_QUERY = /([?&]token=)[^&#\s"'<>]+/gi;
+const TOKEN_QUERY = /([?&]token=)[^&#\s"'<>(),;]+/gi;
 
 /** `local`: the step only did local work (e.g. a build) and changed nothing in the org. */
 export type StepOutcome = 'changed' | 'unchanged' | 'skipped' | 'local';

@@ -59,6 +59,13 @@ export class FakeRinkel {
   plan: 'expert' | 'basic';
   deliverTests: boolean;
   private failures: FailureMode[] = [];
+  private rejections: {
+    method: string;
+    path: string;
+    status: number;
+    code: string;
+    message: string;
+  }[] = [];
   private server?: Server;
   private port = 0;
 
@@ -91,6 +98,11 @@ export class FakeRinkel {
     for (let i = 0; i < count; i++) {
       this.failures.push(mode);
     }
+  }
+
+  /** The next `method path` request (path without the /v1 prefix) gets this error envelope. */
+  rejectOnce(method: string, path: string, status: number, code: string, message: string): void {
+    this.rejections.push({ method, path, status, code, message });
   }
 
   requestsTo(method: string, pathPrefix: string): RecordedRequest[] {
@@ -189,6 +201,14 @@ export class FakeRinkel {
       return;
     }
 
+    const rejection = this.rejections.findIndex(
+      (r) => r.method === method && `/v1${r.path}` === url.pathname
+    );
+    if (rejection >= 0) {
+      const [r] = this.rejections.splice(rejection, 1);
+      this.send(res, r?.status ?? 400, errorBody(r?.code ?? 'ERROR_CODE', r?.message ?? ''));
+      return;
+    }
     if (apiKeyHeader !== this.apiKey) {
       this.send(res, 401, errorBody('UNAUTHORIZED', 'Unauthorized'));
       return;
