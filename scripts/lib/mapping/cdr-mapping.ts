@@ -164,9 +164,12 @@ export function directionText(
   }
 }
 
+/** ISO 8601 date-time with seconds and a zone, as Rinkel sends them (Apex parses the same set). */
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/;
+
 /** ISO 8601 text → the same instant as yyyy-MM-ddTHH:mm:ss.SSSZ (UTC), or null. */
 export function isoUtc(value: string | null): string | null {
-  if (value === null) {
+  if (value === null || !ISO_DATE_TIME.test(value)) {
     return null;
   }
   const millis = Date.parse(value);
@@ -181,10 +184,11 @@ export function localDate(value: string | null, timeZone: string): string | null
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
     return value;
   }
-  const millis = Date.parse(value);
-  if (Number.isNaN(millis)) {
+  const instant = isoUtc(value);
+  if (instant === null) {
     return null;
   }
+  const millis = Date.parse(instant);
   // en-CA formats dates as yyyy-MM-dd.
   return new Intl.DateTimeFormat('en-CA', {
     timeZone,

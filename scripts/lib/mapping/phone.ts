@@ -38,10 +38,13 @@ export const COUNTRY_RULES: Readonly<Record<string, CountryRule>> = {
 const GENERIC_MIN_DIGITS = 8;
 const GENERIC_MAX_DIGITS = 15;
 
-/** Separators people type inside phone numbers; removed before anything else. */
-const SEPARATORS = /[\s\-.()/\u00a0]/g;
+// Character sets spelled out (not \s) so Apex/Java regexes match exactly the same characters.
+/** Spaces people (and spreadsheets) put inside numbers, including no-break and thin spaces. */
+const WHITESPACE = /[ \t\n\r\f\v\u00a0\u2007\u202f]/g;
+/** Punctuation people put inside numbers. */
+const PUNCTUATION = /[-.()/]/g;
 /** "(0)" between the country code and the number, as in +31 (0)20 123 4567. */
-const INTERNATIONAL_TRUNK = /\(\s*0\s*\)/g;
+const INTERNATIONAL_TRUNK = /\(0\)/g;
 
 function ruleForDigits(digits: string): CountryRule | undefined {
   // Calling codes are prefix-free, so at most one known rule can match.
@@ -50,7 +53,7 @@ function ruleForDigits(digits: string): CountryRule | undefined {
 
 /** Whether a digit string (calling code + national number, no '+') is a plausible number. */
 export function isPlausibleE164Digits(digits: string): boolean {
-  if (!/^[1-9]\d*$/.test(digits)) {
+  if (!/^[1-9][0-9]*$/.test(digits)) {
     return false;
   }
   const rule = ruleForDigits(digits);
@@ -86,12 +89,12 @@ export function normalizePhone(
   if (input === null || input === undefined) {
     return null;
   }
-  let value = input.trim();
+  let value = input.replace(WHITESPACE, '');
   if (value.startsWith('+') || value.startsWith('00')) {
     value = value.replace(INTERNATIONAL_TRUNK, '');
   }
-  value = value.replace(SEPARATORS, '');
-  if (!/^\+?\d+$/.test(value)) {
+  value = value.replace(PUNCTUATION, '');
+  if (!/^\+?[0-9]+$/.test(value)) {
     // Blank, "anonymous", letters, "tel:" and any other character: not a number we match on.
     return null;
   }

@@ -1,0 +1,3 @@
+trigger WeborderTrigger on Weborder__c(before insert, before update) {
+  WeborderPhoneSync.apply(Trigger.new);
+}
