@@ -102,6 +102,7 @@ describe('npm run setup', () => {
         `${org.userId}:Rinkel_Admin`,
         `${org.userId}:Rinkel_Agent`,
         `${org.userId}:Rinkel_Integration`,
+        `${org.userId}:Rinkel_Sample_Weborders`,
         `${org.guestUserId}:Rinkel_Webhook_Guest`
       ].sort()
     );
@@ -183,6 +184,25 @@ describe('npm run setup', () => {
     expect(rerun.steps.find((s) => s.title === 'Deploy the product')?.outcome).toBe('changed');
   });
 
+  it('loads only the sample Weborders that are missing', async () => {
+    await setup([]);
+    org.weborders.splice(0, 2);
+
+    const rerun = await setup([]);
+
+    expect(org.weborders.map((w) => w.Name).sort()).toEqual([
+      'WO-10001',
+      'WO-10002',
+      'WO-10003',
+      'WO-10004',
+      'WO-10005',
+      'WO-10006'
+    ]);
+    expect(rerun.steps.find((s) => s.title === 'Sample Weborders')?.detail).toBe(
+      'inserted 2 sample Weborders (WO-10001, WO-10002)'
+    );
+  });
+
   it('rotates the webhook secret only when asked', async () => {
     await setup([]);
     const first = readLocalState(project.root, 'rinkel-dev')?.webhookSecret ?? '';
@@ -255,6 +275,7 @@ describe('npm run setup', () => {
     expect(org.sfCallsMatching('org create')).toHaveLength(0);
     expect(org.deploys[0]?.sourceDirs).toEqual(['force-app']);
     expect(org.weborders).toHaveLength(0);
+    expect(org.permissionSets.has('Rinkel_Sample_Weborders')).toBe(false);
     expect(steps.find((s) => s.title === 'Sample Weborders')?.outcome).toBe('skipped');
     expect(readLocalState(project.root, 'customer-sandbox')?.siteUrl).toBe(org.siteSecureUrl);
   });

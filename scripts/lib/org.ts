@@ -145,7 +145,10 @@ export class SfCli {
     }
     const status = typeof json.status === 'number' ? json.status : code;
     if (status !== 0 || code !== 0) {
-      const message = str(json.message) ?? `exited with ${code}`;
+      // sf wraps flag errors as "Parsing --target-org\n\t<reason>\nSee more help with --help".
+      const message = (str(json.message) ?? `exited with ${code}`)
+        .replace(/^Parsing --[\w-]+\s*/, '')
+        .replace(/\s*See more help with --help\.?\s*$/, '');
       throw new SfCommandError(
         command,
         code,
