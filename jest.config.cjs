@@ -37,6 +37,18 @@ module.exports = {
       testPathIgnorePatterns: ['/node_modules/', '/__fixtures__/'],
       transform: { '\\.ts$': scriptsTransform },
       collectCoverageFrom: ['scripts/**/*.ts', '!**/__tests__/**', '!**/__fixtures__/**']
+    },
+    {
+      // The call timeline in Debian's Chromium (rollup bundle, loopback server, playwright-core);
+      // writes screenshots to build/screenshots. See docs/timeline.md.
+      displayName: 'browser',
+      rootDir: __dirname,
+      testEnvironment: 'node',
+      roots: ['<rootDir>/scripts/lwc'],
+      moduleFileExtensions: ['ts', 'js', 'json'],
+      testMatch: ['**/__browser__/**/*.test.ts'],
+      transform: { '\\.ts$': scriptsTransform },
+      collectCoverageFrom: []
     }
   ]
 };

@@ -37,8 +37,8 @@ function tempLwc(): string {
 
 describe('build-lwc', () => {
   let dir: string;
-  let stderr: jest.SpyInstance;
-  let stdout: jest.SpyInstance;
+  let stderr: jest.SpyInstance<boolean, Parameters<typeof process.stderr.write>>;
+  let stdout: jest.SpyInstance<boolean, Parameters<typeof process.stdout.write>>;
 
   beforeEach(() => {
     dir = tempLwc();
@@ -72,7 +72,7 @@ describe('build-lwc', () => {
 
   it('--check lists every missing or stale .js and exits 1, and passes after a build', async () => {
     expect(await main(['--check'], dir)).toBe(1);
-    const reported = stderr.mock.calls.map((call) => String(call[0])).join('');
+    const reported = stderr.mock.calls.map(([chunk]) => String(chunk)).join('');
     expect(reported).toContain('missing:');
     expect(reported).toContain('sample.js');
     expect(reported).toContain('helper.js');

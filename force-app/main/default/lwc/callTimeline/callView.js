@@ -115,33 +115,35 @@ function missedReasonText(reason) {
       return '';
   }
 }
-function isMissed(call) {
-  const status = (call.status ?? '').toUpperCase();
-  return status === 'MISSED' || status === 'VOICEMAIL';
-}
-function directionOf(call) {
+function kindOf(call) {
   const direction = (call.direction ?? '').toLowerCase();
-  if (isMissed(call) && direction !== 'outbound') {
-    return {
-      icon: 'utility:missed_call',
-      text: LABELS.inbound
-    };
+  const status = (call.status ?? '').toUpperCase();
+  if (direction !== 'outbound' && status === 'VOICEMAIL') {
+    return 'voicemail';
   }
-  if (direction === 'inbound') {
-    return {
-      icon: 'utility:incoming_call',
-      text: LABELS.inbound
-    };
+  if (direction !== 'outbound' && status === 'MISSED') {
+    return 'missed';
   }
-  if (direction === 'outbound') {
-    return {
-      icon: 'utility:outbound_call',
-      text: LABELS.outbound
-    };
+  if (direction === 'inbound' || direction === 'outbound') {
+    return direction;
   }
+  return 'unknown';
+}
+const DIRECTION_ICONS = {
+  inbound: 'utility:incoming_call',
+  outbound: 'utility:outbound_call',
+  missed: 'utility:missed_call',
+  voicemail: 'utility:voicemail_drop',
+  unknown: 'utility:call'
+};
+function directionOf(call) {
+  const kind = kindOf(call);
+  const direction = (call.direction ?? '').toLowerCase();
+  const text = direction === 'outbound' ? LABELS.outbound : direction === 'inbound' ? LABELS.inbound : LABELS.unknownDirection;
   return {
-    icon: 'utility:call',
-    text: LABELS.unknownDirection
+    icon: DIRECTION_ICONS[kind],
+    text,
+    kind
   };
 }
 function statusClass(call) {
@@ -239,7 +241,8 @@ export function toView(call, ctx) {
   return {
     taskId: call.taskId,
     startedAt: call.startedAt,
-    itemClass: `slds-timeline__item_expandable slds-timeline__item_call call-item${isMissed(call) ? ' call-item_missed' : ''}`,
+    itemClass: `slds-timeline__item_expandable slds-timeline__item_call call-item call-item_${direction.kind}`,
+    iconClass: `call-icon call-icon_${direction.kind} slds-timeline__icon`,
     directionIcon: direction.icon,
     directionText: direction.text,
     statusText: statusText(call.status, call.missedReason),

@@ -59,6 +59,7 @@ export interface CallView {
   taskId: string;
   startedAt: string;
   itemClass: string;
+  iconClass: string;
   directionIcon: string;
   directionText: string;
   statusText: string;
@@ -210,23 +211,37 @@ function missedReasonText(reason: string | null | undefined): string {
   }
 }
 
-function isMissed(call: CallEntry): boolean {
+type CallKind = 'inbound' | 'outbound' | 'missed' | 'voicemail' | 'unknown';
+
+function kindOf(call: CallEntry): CallKind {
+  const direction = (call.direction ?? '').toLowerCase();
   const status = (call.status ?? '').toUpperCase();
-  return status === 'MISSED' || status === 'VOICEMAIL';
+  if (direction !== 'outbound' && status === 'VOICEMAIL') {
+    return 'voicemail';
+  }
+  if (direction !== 'outbound' && status === 'MISSED') {
+    return 'missed';
+  }
+  if (direction === 'inbound' || direction === 'outbound') {
+    return direction;
+  }
+  return 'unknown';
 }
 
-function directionOf(call: CallEntry): { icon: string; text: string } {
+const DIRECTION_ICONS: Record<CallKind, string> = {
+  inbound: 'utility:incoming_call',
+  outbound: 'utility:outbound_call',
+  missed: 'utility:missed_call',
+  voicemail: 'utility:voicemail_drop',
+  unknown: 'utility:call'
+};
+
+function directionOf(call: CallEntry): { icon: string; text: string; kind: CallKind } {
+  const kind = kindOf(call);
   const direction = (call.direction ?? '').toLowerCase();
-  if (isMissed(call) && direction !== 'outbound') {
-    return { icon: 'utility:missed_call', text: LABELS.inbound };
-  }
-  if (direction === 'inbound') {
-    return { icon: 'utility:incoming_call', text: LABELS.inbound };
-  }
-  if (direction === 'outbound') {
-    return { icon: 'utility:outbound_call', text: LABELS.outbound };
-  }
-  return { icon: 'utility:call', text: LABELS.unknownDirection };
+  const text =
+    direction === 'outbound' ? LABELS.outbound : direction === 'inbound' ? LABELS.inbound : LABELS.unknownDirection;
+  return { icon: DIRECTION_ICONS[kind], text, kind };
 }
 
 function statusClass(call: CallEntry): string {
@@ -324,7 +339,8 @@ export function toView(call: CallEntry, ctx: ViewContext): CallView {
   return {
     taskId: call.taskId,
     startedAt: call.startedAt,
-    itemClass: `slds-timeline__item_expandable slds-timeline__item_call call-item${isMissed(call) ? ' call-item_missed' : ''}`,
+    itemClass: `slds-timeline__item_expandable slds-timeline__item_call call-item call-item_${direction.kind}`,
+    iconClass: `call-icon call-icon_${direction.kind} slds-timeline__icon`,
     directionIcon: direction.icon,
     directionText: direction.text,
     statusText: statusText(call.status, call.missedReason),

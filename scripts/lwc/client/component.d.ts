@@ -1,0 +1,6 @@
+// The component under test, as the LWC rollup plugin resolves it.
+declare module 'c/callTimeline' {
+  import type { LightningElement } from 'lwc';
+  const CallTimeline: typeof LightningElement;
+  export default CallTimeline;
+}

@@ -1,0 +1,32 @@
+// Browser-side types of the preview page. The platform module declarations of the component are
+// pulled in so the stubs can share the component's own DTO types.
+/// <reference path="../../../force-app/main/default/lwc/types/salesforce-modules.d.ts" />
+import type { CallEntry } from '../../../force-app/main/default/lwc/callTimeline/callView';
+
+declare global {
+  /** State of one preview page: injected by the server, read by the stubs, driven by tests. */
+  interface RinkelPreviewState {
+    recordId: string;
+    locale: string;
+    timeZone: string;
+    labels: Record<string, string>;
+    calls: CallEntry[];
+    canListen: boolean;
+    delayMs: number;
+    failWith: string | null;
+    pageSize: number | null;
+    audioUrl: string;
+    requests: Record<string, unknown>[];
+    streamRequests: string[];
+    empHandlers: ((message: unknown) => void)[];
+    emit: (payload: Record<string, unknown>) => void;
+    mountedAt: number;
+    firstRenderMs: number | null;
+  }
+
+  interface Window {
+    __RINKEL__: RinkelPreviewState;
+  }
+}
+
+export {};

@@ -1,0 +1,36 @@
+// Preview page entry: Lightning Experience renders components with synthetic shadow, so global
+// SLDS styles reach inside them; load it before the engine, as the platform does.
+import '@lwc/synthetic-shadow';
+import { createElement } from 'lwc';
+import CallTimeline from 'c/callTimeline';
+
+const state = window.__RINKEL__;
+state.emit = (payload) => {
+  const message = { channel: '/event/Rinkel_Call_Update__e', data: { event: { replayId: 1 }, payload } };
+  for (const handler of state.empHandlers) {
+    handler(message);
+  }
+};
+
+const element = createElement('c-call-timeline', { is: CallTimeline }) as HTMLElement & {
+  recordId?: string;
+  pageSize?: number;
+};
+element.recordId = state.recordId;
+if (state.pageSize) {
+  element.pageSize = state.pageSize;
+}
+
+// Time to first render: from mounting until the first call (or the empty state) is on screen.
+state.mountedAt = performance.now();
+state.firstRenderMs = null;
+const watch = () => {
+  const root = element.shadowRoot;
+  if (root?.querySelector('li.call, .state_empty, .state_error')) {
+    state.firstRenderMs = performance.now() - state.mountedAt;
+    return;
+  }
+  requestAnimationFrame(watch);
+};
+document.getElementById('timeline')?.appendChild(element);
+requestAnimationFrame(watch);

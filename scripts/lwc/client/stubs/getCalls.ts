@@ -1,0 +1,48 @@
+// Stand-in for CallTimelineController.getCalls: the same filter, same-number and paging rules
+// over the calls the page was given, with a configurable delay and failure.
+import type { CallEntry, CallPage } from '../../../../force-app/main/default/lwc/callTimeline/callView';
+
+interface Request {
+  filter?: string;
+  includeSameNumber?: boolean;
+  pageSize?: number;
+  cursor?: string | null;
+}
+
+function matches(call: CallEntry, request: Request): boolean {
+  if (!call.linkedHere && request.includeSameNumber !== true) {
+    return false;
+  }
+  const status = (call.status ?? '').toUpperCase();
+  switch (request.filter ?? 'all') {
+    case 'inbound':
+      return call.direction === 'inbound';
+    case 'outbound':
+      return call.direction === 'outbound';
+    case 'missed':
+      return status === 'MISSED' || status === 'VOICEMAIL';
+    default:
+      return true;
+  }
+}
+
+export default async function getCalls(params?: Record<string, unknown>): Promise<CallPage> {
+  const state = window.__RINKEL__;
+  const request = (params?.request ?? {}) as Request;
+  state.requests.push(JSON.parse(JSON.stringify(params ?? {})) as Record<string, unknown>);
+  if (state.delayMs > 0) {
+    await new Promise((resolve) => setTimeout(resolve, state.delayMs));
+  }
+  if (state.failWith) {
+    throw { body: { message: state.failWith } };
+  }
+  const start = request.cursor ? Number(request.cursor) : 0;
+  const size = request.pageSize && request.pageSize > 0 ? request.pageSize : 20;
+  const all = state.calls
+    .filter((call) => matches(call, request))
+    .sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt));
+  const end = start + size;
+  // A JSON round trip, as the Aura transport gives the component fresh plain objects.
+  const calls = JSON.parse(JSON.stringify(all.slice(start, end))) as CallEntry[];
+  return { calls, hasMore: end < all.length, nextCursor: end < all.length ? String(end) : null, canListen: state.canListen };
+}
