@@ -266,6 +266,22 @@ describe('npm run setup', () => {
     expect(second.steps.find((s) => s.title === 'Webhooks at Rinkel')?.outcome).toBe('unchanged');
   });
 
+  it('does not silently take over webhooks of an earlier scratch org', async () => {
+    rinkel.subscriptions.set('callEnd', {
+      event: 'callEnd',
+      url: 'https://old-scratch.my.salesforce-sites.com/rinkel/services/apexrest/rinkel/v1/callEnd?token=old-secret-123',
+      contentType: 'application/json',
+      active: true
+    });
+
+    const { code, output } = await setup(['--register-webhooks']);
+
+    expect(code).toBe(1);
+    expect(output).toContain('Step "Webhooks at Rinkel" failed.');
+    expect(output).toContain('Fix:   Run `npm run webhooks -- register --force`');
+    expect(output).not.toContain('old-secret-123');
+  });
+
   it('uses an existing org with --target-org and loads no sample data there', async () => {
     org.addOrg('customer-sandbox');
 

@@ -179,7 +179,7 @@ export async function registerWebhooks(
       `Rinkel already sends ${foreign.map((s) => s.event).join(', ')} to another address (${foreign
         .map((s) => logger.mask(s.url))
         .join(', ')}). Rinkel keeps one subscription per event.`,
-      'Re-run with --force to point them at this org instead (the other receiver stops getting events).'
+      'Run `npm run webhooks -- register --force` to point them at this org instead (the other receiver, e.g. an earlier scratch org, stops getting events).'
     );
   }
 
