@@ -1,0 +1,3 @@
+trigger RinkelWebhookTrigger on Rinkel_Webhook__e(after insert) {
+  new RinkelWebhookSubscriber().handle(Trigger.new);
+}
