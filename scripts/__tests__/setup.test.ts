@@ -1,6 +1,7 @@
 // `npm run setup` against a fake `sf` on PATH and a fake org REST API (scripts/testing/fake-org.ts),
 // both real processes / HTTP servers on 127.0.0.1, and a fake Rinkel API for --register-webhooks.
 
+import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseSetupArgs } from '../lib/config';
@@ -132,7 +133,7 @@ describe('npm run setup', () => {
     expect(output).toContain(`Webhook base URL: ${org.siteSecureUrl}/services/apexrest/rinkel/v1/`);
     // Every step reported, none silently.
     expect(steps.map((s) => `${s.title}: ${s.outcome}`)).toEqual([
-      'Check prerequisites: unchanged',
+      'Check prerequisites: local',
       'Scratch org: changed',
       'Build the Lightning web components: local',
       'Deploy the product: changed',
@@ -343,6 +344,33 @@ describe('npm run setup', () => {
     expect(steps.find((s) => s.title === 'Webhook Site')?.detail).toContain(
       'assigned Rinkel_Webhook_Guest'
     );
+  });
+
+  it('runs end to end through the real entry point (tsx scripts/setup.ts), twice', async () => {
+    const repoRoot = process.cwd();
+    const runEntryPoint = () =>
+      new Promise<{ code: number | null; out: string }>((resolve) => {
+        const child = spawn(
+          process.execPath,
+          [join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), join(repoRoot, 'scripts/setup.ts')],
+          { cwd: project.root, env: env(), stdio: ['ignore', 'pipe', 'pipe'] }
+        );
+        let out = '';
+        child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+        child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+        child.on('close', (code) => resolve({ code, out }));
+      });
+
+    const first = await runEntryPoint();
+    const second = await runEntryPoint();
+
+    expect(first.code).toBe(0);
+    expect(first.out).toContain(
+      `Webhook base URL: ${org.siteSecureUrl}/services/apexrest/rinkel/v1/`
+    );
+    expect(second.code).toBe(0);
+    expect(second.out).toContain('Nothing changed: the org was already set up.');
+    expectNoSecretsIn(first.out + second.out);
   });
 
   describe('prerequisites', () => {

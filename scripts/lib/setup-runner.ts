@@ -436,8 +436,8 @@ export async function runSetup(options: SetupOptions, context: SetupContext): Pr
         .join('\n         ');
       throw new SetupStepError('Check prerequisites', cause, fix);
     }
-    r.unchanged(
-      `Node.js ${context.nodeVersion ?? process.versions.node}, Salesforce CLI, RINKEL_API_KEY${existing ? `, org ${orgName}` : `, Dev Hub ${devHub ?? ''}`}`
+    r.local(
+      `all present: Node.js ${context.nodeVersion ?? process.versions.node}, Salesforce CLI, RINKEL_API_KEY${existing ? `, org ${orgName}` : `, Dev Hub ${devHub ?? ''}`}`
     );
     return { existing, devHub };
   });
@@ -662,7 +662,7 @@ export async function runSetup(options: SetupOptions, context: SetupContext): Pr
       ];
       const created = await ensureAssignments(org, wantedAssignments, idByName);
       if (created.length === 0) {
-        r.unchanged(`${wantedAssignments.map((a) => a.permset).join(', ')} already assigned`);
+        r.unchanged(wantedAssignments.map((a) => `${a.permset} → ${a.label}`).join(', '));
       } else {
         r.changed(`assigned ${created.join(', ')}`);
       }
@@ -886,7 +886,7 @@ export async function runSetup(options: SetupOptions, context: SetupContext): Pr
     `    Rinkel must call ${webhookBaseUrl}<event>?token=<secret> — event one of ${RINKEL_EVENTS.join(', ')};`
   );
   logger.info(
-    `    the secret is in ${relative(projectRoot, stateFilePath(projectRoot, orgName))} (printed nowhere).`
+    `    the secret is in ${relative(projectRoot, stateFilePath(projectRoot, orgName))} (never printed).`
   );
 
   // 11. Webhooks at Rinkel --------------------------------------------------------------------
