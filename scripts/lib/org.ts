@@ -531,3 +531,40 @@ export function deployFailures(result: unknown): string[] {
   }
   return failures;
 }
+
+/** Inserts the permission set assignments that are missing; returns "<permset> → <user>" for each. */
+export async function ensurePermissionSetAssignments(
+  org: Org,
+  wanted: { userId: string; label: string; permset: string }[],
+  permsetIds: Map<string, string>
+): Promise<string[]> {
+  if (wanted.length === 0) {
+    return [];
+  }
+  const userIds = [...new Set(wanted.map((w) => w.userId))];
+  const ids = [...new Set(wanted.map((w) => permsetIds.get(w.permset) ?? ''))].filter(Boolean);
+  const existing = await org.query(
+    `SELECT AssigneeId, PermissionSetId FROM PermissionSetAssignment WHERE AssigneeId IN (${userIds
+      .map(soqlQuote)
+      .join(', ')}) AND PermissionSetId IN (${ids.map(soqlQuote).join(', ')})`
+  );
+  const have = new Set(
+    existing.map(
+      (e) => `${str(e.AssigneeId)?.slice(0, 15)}:${str(e.PermissionSetId)?.slice(0, 15)}`
+    )
+  );
+  const created: string[] = [];
+  for (const w of wanted) {
+    const permsetId = permsetIds.get(w.permset) ?? '';
+    if (have.has(`${w.userId.slice(0, 15)}:${permsetId.slice(0, 15)}`)) {
+      continue;
+    }
+    // One insert per missing assignment: at most four, and each failure names its permission set.
+    await org.create('PermissionSetAssignment', {
+      AssigneeId: w.userId,
+      PermissionSetId: permsetId
+    });
+    created.push(`${w.permset} → ${w.label}`);
+  }
+  return created;
+}
