@@ -254,9 +254,14 @@ function insightFields(
   };
 }
 
-/** The call id of a CDR (`callId`) or of a webhook body (`id`). */
-export function callIdOf(source: unknown): string | null {
-  return textAt(source, 'callId') ?? textAt(source, 'id');
+/** The network call id of a CDR. Never its own `id`: that is the CDR's id, not the call's. */
+export function cdrCallId(cdr: unknown): string | null {
+  return textAt(cdr, 'callId');
+}
+
+/** The network call id of a webhook body (`id`; `callId` accepted too). */
+export function webhookCallId(payload: unknown): string | null {
+  return textAt(payload, 'id') ?? textAt(payload, 'callId');
 }
 
 interface ExternalNumber {
@@ -302,7 +307,7 @@ export function mapCdr(cdr: unknown, options: MappingOptions): CdrMapping {
   if (!isObject(cdr)) {
     throw new Error('A call detail record must be a JSON object');
   }
-  const callId = callIdOf(cdr);
+  const callId = cdrCallId(cdr);
   if (callId === null) {
     throw new Error('A call detail record without callId cannot become a Task');
   }
@@ -416,7 +421,7 @@ export function mapInsights(
   options: Omit<MappingOptions, 'timeZone' | 'defaultCountry'>
 ): InsightsTaskFields {
   const { labels, language, existing } = options;
-  const callId = callIdOf(payload);
+  const callId = webhookCallId(payload);
   if (callId === null) {
     throw new Error('A callInsights body without id cannot be linked to a call');
   }

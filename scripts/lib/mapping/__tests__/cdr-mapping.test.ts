@@ -156,6 +156,14 @@ describe('mapCdr and mapInsights reject what cannot become a Task', () => {
     expect(() => mapCdr({ direction: 'inbound' }, { labels, language: 'nl_NL' })).toThrow(/callId/);
     expect(() => mapInsights({ summary: 'x' }, { labels, language: 'nl_NL' })).toThrow(/id/);
   });
+  it("never takes the CDR's own id for the call id", () => {
+    expect(() =>
+      mapCdr(
+        { id: '64a6ac4a505f1d324f6cc220', direction: 'inbound' },
+        { labels, language: 'nl_NL' }
+      )
+    ).toThrow(/callId/);
+  });
   it('needs an object', () => {
     expect(() => mapCdr('nope', { labels, language: 'nl_NL' })).toThrow(/object/);
   });
