@@ -7,10 +7,14 @@ import { buildPreviewBundle } from './harness/bundle';
 const started = Date.now();
 buildPreviewBundle().then(
   (file) => {
-    process.stdout.write(`built ${path.relative(process.cwd(), file)} in ${Date.now() - started} ms\n`);
+    process.stdout.write(
+      `built ${path.relative(process.cwd(), file)} in ${Date.now() - started} ms\n`
+    );
   },
   (error: unknown) => {
-    process.stderr.write(`preview build failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.stderr.write(
+      `preview build failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`
+    );
     process.exit(1);
   }
 );

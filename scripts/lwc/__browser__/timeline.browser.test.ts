@@ -1,3 +1,4 @@
+/* eslint-disable @lwc/lwc/no-document-query -- the queries run inside the preview page (playwright), not in a component; the LWC rules reach this folder only because of its name */
 // The timeline in a real browser: the component compiled from its TypeScript source with the real
 // lightning-* base components and SLDS, platform modules stubbed, served on loopback and driven in
 // Debian's Chromium. Screenshots land in build/screenshots/.
@@ -13,10 +14,14 @@ import { type PreviewServer, startPreviewServer } from '../harness/server';
 /** Rollup and the LWC compiler are ES modules: build the page in a tsx child process. */
 function buildPreview(): void {
   const root = repoRoot();
-  execFileSync(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, 'scripts', 'lwc', 'build-preview.ts')], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'pipe']
-  });
+  execFileSync(
+    path.join(root, 'node_modules', '.bin', 'tsx'),
+    [path.join(root, 'scripts', 'lwc', 'build-preview.ts')],
+    {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'pipe']
+    }
+  );
 }
 
 jest.setTimeout(240_000);
@@ -39,8 +44,11 @@ afterAll(async () => {
 });
 
 afterEach(async () => {
-  expect(pageErrors).toEqual([]);
   await page?.close();
+  // A script error in the page fails the test that caused it, even when its assertions passed.
+  if (pageErrors.length > 0) {
+    throw new Error(`errors in the page: ${pageErrors.join('; ')}`);
+  }
 });
 
 async function open(query: string): Promise<Locator> {
@@ -48,7 +56,9 @@ async function open(query: string): Promise<Locator> {
   pageErrors = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
   await page.goto(`${server.url}/?${query}`);
-  await page.waitForFunction(() => window.__RINKEL__.firstRenderMs !== null, null, { timeout: 30_000 });
+  await page.waitForFunction(() => window.__RINKEL__.firstRenderMs !== null, null, {
+    timeout: 30_000
+  });
   return page.locator('c-call-timeline');
 }
 
@@ -67,19 +77,23 @@ async function texts(locator: Locator): Promise<string[]> {
 
 /** Reads the page's preview state; `pick` runs in the browser. */
 function state<T>(pick: (state: RinkelPreviewState) => T): Promise<T> {
-  return page.evaluate(`(${pick.toString()})(window.__RINKEL__)`) as Promise<T>;
+  return page.evaluate<T>(`(${pick.toString()})(window.__RINKEL__)`);
 }
 
 describe('call timeline in Chromium', () => {
   it('shows the empty state with 0 calls, in English and Dutch', async () => {
     let timeline = await open('calls=0');
-    await expect(timeline.getByText('No calls yet', { exact: true }).isVisible()).resolves.toBe(true);
+    await expect(timeline.getByText('No calls yet', { exact: true }).isVisible()).resolves.toBe(
+      true
+    );
     expect(await items(timeline).count()).toBe(0);
     await shoot(timeline, 'timeline-0-calls.png');
 
     await page.close();
     timeline = await open('calls=0&lang=nl');
-    await expect(timeline.getByText('Nog geen gesprekken', { exact: true }).isVisible()).resolves.toBe(true);
+    await expect(
+      timeline.getByText('Nog geen gesprekken', { exact: true }).isVisible()
+    ).resolves.toBe(true);
     await shoot(timeline, 'timeline-0-calls-nl.png');
   });
 
@@ -92,21 +106,33 @@ describe('call timeline in Chromium', () => {
       'Missed: no answer',
       'Answered'
     ]);
-    expect(await texts(timeline.locator('li.call time'))).toEqual(['12 minutes ago', '3 hours ago', '2 days ago']);
-    expect(await texts(timeline.locator('li.call .call-number'))).toEqual(['06 12345678', '06 12345678', '06 12345678']);
+    expect(await texts(timeline.locator('li.call time'))).toEqual([
+      '12 minutes ago',
+      '3 hours ago',
+      '2 days ago'
+    ]);
+    expect(await texts(timeline.locator('li.call .call-number'))).toEqual([
+      '06 12345678',
+      '06 12345678',
+      '06 12345678'
+    ]);
     const first = items(timeline).first();
     await expect(first.innerText()).resolves.toContain('Summary pending');
     const third = items(timeline).nth(2);
     await expect(third.locator('.call-sentiment').innerText()).resolves.toBe('Sentiment: Positive');
     expect(await texts(third.locator('.call-topic'))).toEqual(['delivery', 'order status']);
     expect(await timeline.getByRole('button', { name: 'Play recording' }).count()).toBe(2);
-    await expect(timeline.getByRole('list', { name: 'Calls, newest first' }).isVisible()).resolves.toBe(true);
+    await expect(
+      timeline.getByRole('list', { name: 'Calls, newest first' }).isVisible()
+    ).resolves.toBe(true);
     await shoot(timeline, 'timeline-3-calls.png');
 
     const more = third.getByRole('button', { name: 'Show more' });
     await expect(more.getAttribute('aria-expanded')).resolves.toBe('false');
     await more.click();
-    await expect(third.getByRole('button', { name: 'Show less' }).getAttribute('aria-expanded')).resolves.toBe('true');
+    await expect(
+      third.getByRole('button', { name: 'Show less' }).getAttribute('aria-expanded')
+    ).resolves.toBe('true');
   });
 
   it('plays a recording from a freshly fetched URL, one at a time', async () => {
@@ -118,8 +144,11 @@ describe('call timeline in Chromium', () => {
     await expect(audio.getAttribute('src')).resolves.toContain('/audio/recording.wav?task=');
     await page.waitForFunction(
       () =>
-        ((document.querySelector("c-call-timeline")?.shadowRoot?.querySelector("audio") as HTMLAudioElement | null)
-          ?.readyState ?? 0) >= 1
+        ((
+          document
+            .querySelector('c-call-timeline')
+            ?.shadowRoot?.querySelector('audio') as HTMLAudioElement | null
+        )?.readyState ?? 0) >= 1
     );
     await shoot(timeline, 'timeline-3-calls-playing.png');
 
@@ -137,7 +166,10 @@ describe('call timeline in Chromium', () => {
     await timeline.locator('lightning-radio-group label', { hasText: 'Missed' }).click();
     await page.waitForFunction(() => window.__RINKEL__.requests.length === 2);
     await expect(items(timeline).count()).resolves.toBe(2);
-    expect(await texts(timeline.locator('li.call .call-status'))).toEqual(['Missed: no answer', 'Voicemail']);
+    expect(await texts(timeline.locator('li.call .call-status'))).toEqual([
+      'Missed: no answer',
+      'Voicemail'
+    ]);
 
     await timeline.locator('lightning-radio-group label', { hasText: 'Outbound' }).click();
     await page.waitForFunction(() => window.__RINKEL__.requests.length === 3);
@@ -150,8 +182,12 @@ describe('call timeline in Chromium', () => {
     await expect(items(timeline).count()).resolves.toBe(8);
     const elsewhere = timeline.getByRole('link', { name: 'Linked to WO-1187' });
     expect(await elsewhere.count()).toBe(2);
-    await expect(elsewhere.first().getAttribute('href')).resolves.toMatch(/^\/lightning\/r\/a015g00000WO1187AA\/view$/);
-    expect(await state((s) => s.requests.at(-1))).toMatchObject({ request: { includeSameNumber: true, filter: 'all' } });
+    await expect(elsewhere.first().getAttribute('href')).resolves.toMatch(
+      /^\/lightning\/r\/a015g00000WO1187AA\/view$/
+    );
+    expect(await state((s) => s.requests.at(-1))).toMatchObject({
+      request: { includeSameNumber: true, filter: 'all' }
+    });
     await shoot(timeline, 'timeline-same-number.png');
   });
 
@@ -164,35 +200,62 @@ describe('call timeline in Chromium', () => {
 
     await loadMore.click();
     await page.waitForFunction(
-      () => document.querySelector('c-call-timeline')?.shadowRoot?.querySelectorAll('li.call').length === 40
+      () =>
+        document.querySelector('c-call-timeline')?.shadowRoot?.querySelectorAll('li.call')
+          .length === 40
     );
     const focused = await page.evaluate(
-      () => (document.querySelector('c-call-timeline')?.shadowRoot?.activeElement as HTMLElement | null)?.dataset.id
+      () =>
+        (document.querySelector('c-call-timeline')?.shadowRoot?.activeElement as HTMLElement | null)
+          ?.dataset.id
     );
     expect(focused).toBe(await items(timeline).nth(20).getAttribute('data-id'));
-    expect(await state((s) => s.requests.at(-1))).toMatchObject({ request: { cursor: '20', pageSize: 20 } });
+    expect(await state((s) => s.requests.at(-1))).toMatchObject({
+      request: { cursor: '20', pageSize: 20 }
+    });
   });
 
   it('shows a new call without a reload when the update event arrives', async () => {
     const timeline = await open('calls=3');
     await page.evaluate(() => {
       const s = window.__RINKEL__;
-      const newest = { ...s.calls[0]!, taskId: '00TRk9999999999AAA', callId: 'live', startedAt: new Date().toISOString() };
+      const newest = {
+        ...s.calls[0]!,
+        taskId: '00TRk9999999999AAA',
+        callId: 'live',
+        startedAt: new Date().toISOString()
+      };
       s.calls.unshift(newest);
-      s.emit({ Record_Id__c: s.recordId, Call_Id__c: 'live', External_Number__c: newest.externalNumber });
+      s.emit({
+        Record_Id__c: s.recordId,
+        Call_Id__c: 'live',
+        External_Number__c: newest.externalNumber
+      });
     });
     await page.waitForFunction(
-      () => document.querySelector('c-call-timeline')?.shadowRoot?.querySelectorAll('li.call').length === 4
+      () =>
+        document.querySelector('c-call-timeline')?.shadowRoot?.querySelectorAll('li.call')
+          .length === 4
     );
-    await expect(items(timeline).first().getAttribute('data-id')).resolves.toBe('00TRk9999999999AAA');
+    await expect(items(timeline).first().getAttribute('data-id')).resolves.toBe(
+      '00TRk9999999999AAA'
+    );
     await expect(items(timeline).first().locator('time').innerText()).resolves.toBe('now');
   });
 
   it('explains a failure and offers to try again; hides Play without the listen permission', async () => {
-    let timeline = await open('calls=3&fail=You%20don%27t%20have%20access%20to%20the%20call%20details.');
-    await expect(timeline.getByRole('alert').innerText()).resolves.toContain('The calls could not be loaded.');
-    await expect(timeline.getByRole('alert').innerText()).resolves.toContain("You don't have access to the call details.");
-    await expect(timeline.getByRole('button', { name: 'Try again' }).isVisible()).resolves.toBe(true);
+    let timeline = await open(
+      'calls=3&fail=You%20don%27t%20have%20access%20to%20the%20call%20details.'
+    );
+    await expect(timeline.getByRole('alert').innerText()).resolves.toContain(
+      'The calls could not be loaded.'
+    );
+    await expect(timeline.getByRole('alert').innerText()).resolves.toContain(
+      "You don't have access to the call details."
+    );
+    await expect(timeline.getByRole('button', { name: 'Try again' }).isVisible()).resolves.toBe(
+      true
+    );
     await shoot(timeline, 'timeline-error.png');
 
     await page.close();

@@ -1,3 +1,4 @@
+/* eslint-disable @lwc/lwc/no-async-operation, @lwc/lwc/no-document-query -- page bootstrap and frame timing of the preview, not component code */
 // Preview page entry: Lightning Experience renders components with synthetic shadow, so global
 // SLDS styles reach inside them; load it before the engine, as the platform does.
 import '@lwc/synthetic-shadow';
@@ -6,7 +7,10 @@ import CallTimeline from 'c/callTimeline';
 
 const state = window.__RINKEL__;
 state.emit = (payload) => {
-  const message = { channel: '/event/Rinkel_Call_Update__e', data: { event: { replayId: 1 }, payload } };
+  const message = {
+    channel: '/event/Rinkel_Call_Update__e',
+    data: { event: { replayId: 1 }, payload }
+  };
   for (const handler of state.empHandlers) {
     handler(message);
   }

@@ -13,7 +13,11 @@ import { BUNDLE_DIR, BUNDLE_FILE, CLIENT_DIR } from './paths';
 
 const APEX_STUBS: Record<string, string> = {
   '@salesforce/apex/CallTimelineController.getCalls': path.join(CLIENT_DIR, 'stubs', 'getCalls.ts'),
-  '@salesforce/apex/CallRecordingController.getStreamUrl': path.join(CLIENT_DIR, 'stubs', 'getStreamUrl.ts')
+  '@salesforce/apex/CallRecordingController.getStreamUrl': path.join(
+    CLIENT_DIR,
+    'stubs',
+    'getStreamUrl.ts'
+  )
 };
 const EMP_STUB = path.join(CLIENT_DIR, 'stubs', 'empApi.ts');
 const VIRTUAL = '\0rinkel-preview:';
@@ -109,11 +113,14 @@ export async function buildPreviewBundle(outDir: string = BUNDLE_DIR): Promise<s
   });
   fs.mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, BUNDLE_FILE);
-  await bundle.write({ file, format: 'iife',
+  await bundle.write({
+    file,
+    format: 'iife',
     name: 'rinkelPreview',
     sourcemap: false,
     // Base components load some modules lazily; one file keeps the page a single script.
-    inlineDynamicImports: true });
+    inlineDynamicImports: true
+  });
   await bundle.close();
   return file;
 }

@@ -5,9 +5,13 @@ import { chromium, type Browser } from 'playwright-core';
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
 export function chromiumPath(): string {
-  const found = [process.env.CHROMIUM_PATH, ...CANDIDATES].find((file) => !!file && fs.existsSync(file));
+  const found = [process.env.CHROMIUM_PATH, ...CANDIDATES].find(
+    (file) => !!file && fs.existsSync(file)
+  );
   if (!found) {
-    throw new Error('Chromium not found: install it with `apt-get install -y chromium` or set CHROMIUM_PATH.');
+    throw new Error(
+      'Chromium not found: install it with `apt-get install -y chromium` or set CHROMIUM_PATH.'
+    );
   }
   return found;
 }

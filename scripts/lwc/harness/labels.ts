@@ -11,7 +11,9 @@ export type Language = 'en' | 'nl';
 
 export function loadLabels(language: Language, root: string = repoRoot()): Record<string, string> {
   const base = path.join(root, 'force-app', 'main', 'default');
-  const master = parser.parse(fs.readFileSync(path.join(base, 'labels', 'CustomLabels.labels-meta.xml'), 'utf8')) as {
+  const master = parser.parse(
+    fs.readFileSync(path.join(base, 'labels', 'CustomLabels.labels-meta.xml'), 'utf8')
+  ) as {
     CustomLabels: { labels: { fullName: string; value: string | number }[] };
   };
   const labels: Record<string, string> = {};

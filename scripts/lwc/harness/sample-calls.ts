@@ -39,8 +39,11 @@ function readJson(file: string): unknown {
 export function fixtureValues(root: string = repoRoot()): FixtureValues {
   const dir = path.resolve(root, '..', 'shared', 'fixtures', 'rinkel');
   try {
-    const cdr = (readJson(path.join(dir, 'call-detail-record.with-insights.json')) as { data: Record<string, unknown> })
-      .data;
+    const cdr = (
+      readJson(path.join(dir, 'call-detail-record.with-insights.json')) as {
+        data: Record<string, unknown>;
+      }
+    ).data;
     const insights = readJson(path.join(dir, 'callInsights.json')) as Record<string, unknown>;
     const external = cdr.externalNumber as { e164: string; localized: string };
     const notes = cdr.notes as { content: string }[];

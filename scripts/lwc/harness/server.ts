@@ -10,7 +10,13 @@ import { BUNDLE_DIR, BUNDLE_FILE } from './paths';
 import { type Language, loadLabels } from './labels';
 import { RECORD_ID, sampleCalls } from './sample-calls';
 
-const SLDS_ASSETS = path.join(repoRoot(), 'node_modules', '@salesforce-ux', 'design-system', 'assets');
+const SLDS_ASSETS = path.join(
+  repoRoot(),
+  'node_modules',
+  '@salesforce-ux',
+  'design-system',
+  'assets'
+);
 
 export interface Scenario {
   calls: CallEntry[];
@@ -160,7 +166,11 @@ export async function startPreviewServer(
     };
     if (url.pathname === '/') {
       const origin = `http://${request.headers.host ?? '127.0.0.1'}`;
-      send(200, 'text/html; charset=utf-8', pageHtml(scenarioFromQuery(url.searchParams, options.calls?.()), origin));
+      send(
+        200,
+        'text/html; charset=utf-8',
+        pageHtml(scenarioFromQuery(url.searchParams, options.calls?.()), origin)
+      );
       return;
     }
     if (url.pathname === `/${BUNDLE_FILE}`) {
@@ -176,8 +186,15 @@ export async function startPreviewServer(
       return;
     }
     if (url.pathname.startsWith('/slds/')) {
-      const file = path.resolve(SLDS_ASSETS, decodeURIComponent(url.pathname.slice('/slds/'.length)));
-      if (file.startsWith(SLDS_ASSETS + path.sep) && fs.existsSync(file) && fs.statSync(file).isFile()) {
+      const file = path.resolve(
+        SLDS_ASSETS,
+        decodeURIComponent(url.pathname.slice('/slds/'.length))
+      );
+      if (
+        file.startsWith(SLDS_ASSETS + path.sep) &&
+        fs.existsSync(file) &&
+        fs.statSync(file).isFile()
+      ) {
         send(200, TYPES[path.extname(file)] ?? 'application/octet-stream', fs.readFileSync(file));
         return;
       }

@@ -1,6 +1,9 @@
 // Stand-in for CallTimelineController.getCalls: the same filter, same-number and paging rules
 // over the calls the page was given, with a configurable delay and failure.
-import type { CallEntry, CallPage } from '../../../../force-app/main/default/lwc/callTimeline/callView';
+import type {
+  CallEntry,
+  CallPage
+} from '../../../../force-app/main/default/lwc/callTimeline/callView';
 
 interface Request {
   filter?: string;
@@ -31,10 +34,12 @@ export default async function getCalls(params?: Record<string, unknown>): Promis
   const request = (params?.request ?? {}) as Request;
   state.requests.push(JSON.parse(JSON.stringify(params ?? {})) as Record<string, unknown>);
   if (state.delayMs > 0) {
+    // eslint-disable-next-line @lwc/lwc/no-async-operation -- simulated server latency
     await new Promise((resolve) => setTimeout(resolve, state.delayMs));
   }
   if (state.failWith) {
-    throw { body: { message: state.failWith } };
+    // Shaped like the error of an imperative Apex call: the message sits in body.message.
+    throw Object.assign(new Error(state.failWith), { body: { message: state.failWith } });
   }
   const start = request.cursor ? Number(request.cursor) : 0;
   const size = request.pageSize && request.pageSize > 0 ? request.pageSize : 20;
@@ -44,5 +49,10 @@ export default async function getCalls(params?: Record<string, unknown>): Promis
   const end = start + size;
   // A JSON round trip, as the Aura transport gives the component fresh plain objects.
   const calls = JSON.parse(JSON.stringify(all.slice(start, end))) as CallEntry[];
-  return { calls, hasMore: end < all.length, nextCursor: end < all.length ? String(end) : null, canListen: state.canListen };
+  return {
+    calls,
+    hasMore: end < all.length,
+    nextCursor: end < all.length ? String(end) : null,
+    canListen: state.canListen
+  };
 }

@@ -240,7 +240,11 @@ function directionOf(call: CallEntry): { icon: string; text: string; kind: CallK
   const kind = kindOf(call);
   const direction = (call.direction ?? '').toLowerCase();
   const text =
-    direction === 'outbound' ? LABELS.outbound : direction === 'inbound' ? LABELS.inbound : LABELS.unknownDirection;
+    direction === 'outbound'
+      ? LABELS.outbound
+      : direction === 'inbound'
+        ? LABELS.inbound
+        : LABELS.unknownDirection;
   return { icon: DIRECTION_ICONS[kind], text, kind };
 }
 
