@@ -257,6 +257,21 @@ describe('npm run webhooks', () => {
     expect(output).not.toContain('abcdef123456');
   });
 
+  it('lists without a saved org, marking ownership as unknown', async () => {
+    rmSync(join(root, '.rinkel'), { recursive: true });
+    rinkel.subscriptions.set('callEnd', {
+      event: 'callEnd',
+      url: `${ENDPOINT}/callEnd?token=${SECRET}`,
+      contentType: 'application/json',
+      active: true
+    });
+
+    const { code, output } = await run(['list']);
+
+    expect(code).toBe(0);
+    expect(output).toMatch(/callEnd\s+yes\s+application\/json\s+\?\s+/);
+  });
+
   it('lists across pages', async () => {
     // 5 subscriptions, but the client asks for 50 per page; force small pages through the fake.
     for (const event of ['incomingCall', 'outgoingCall', 'callStart', 'callEnd', 'callInsights']) {

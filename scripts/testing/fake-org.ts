@@ -96,7 +96,8 @@ export class FakeOrg {
   readonly integrationUserId = '005FAKE00000000002';
   readonly guestUserId = '005FAKE00000000003';
   readonly siteSecureUrl = 'https://rinkel-dev.scratch.my.salesforce-sites.com';
-  readonly accessToken = 'FAKE-SESSION-00D!token-abcdefghijklmnopqrstuvwxyz';
+  accessToken = 'FAKE-SESSION-00D!token-abcdefghijklmnopqrstuvwxyz';
+  private sessionCount = 0;
   readonly permissionSets = new Map<string, string>();
   readonly assignments: { Id: string; AssigneeId: string; PermissionSetId: string }[] = [];
   site: { Id: string; Name: string; Status: string; GuestUserId: string } | undefined;
@@ -153,6 +154,12 @@ export class FakeOrg {
   /** Makes `alias` a logged-in org (an existing org for --target-org). */
   addOrg(alias: string, scratch = false): void {
     this.knownOrgs.set(alias, { alias, id: this.orgId, username: this.username, scratch });
+  }
+
+  /** The current session stops working; `sf org display` hands out a new one. */
+  expireSession(): void {
+    this.sessionCount += 1;
+    this.accessToken = `FAKE-SESSION-00D!token-renewed-${this.sessionCount}-abcdefghijklmnop`;
   }
 
   sfCallsMatching(prefix: string): string[][] {
