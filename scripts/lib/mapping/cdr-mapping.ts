@@ -42,21 +42,21 @@ export const FIELD_LENGTHS = {
 
 export const DEFAULT_TIME_ZONE = 'Europe/Amsterdam';
 
-const STATUS_LABELS: Readonly<Record<string, string>> = {
+export const STATUS_LABELS: Readonly<Record<string, string>> = {
   ANSWERED: 'Rinkel_Status_Answered',
   MISSED: 'Rinkel_Status_Missed',
   VOICEMAIL: 'Rinkel_Status_Voicemail',
   ANSWERING_SERVICE: 'Rinkel_Status_Answering_Service'
 };
 
-const MISSED_REASON_LABELS: Readonly<Record<string, string>> = {
+export const MISSED_REASON_LABELS: Readonly<Record<string, string>> = {
   NO_ANSWER: 'Rinkel_Missed_No_Answer',
   BLOCKED: 'Rinkel_Missed_Blocked',
   OUTSIDE_BUSINESS_HOURS: 'Rinkel_Missed_Outside_Hours'
 };
 
 /** callEnd `cause` → CDR status and missed reason (reference §1.2, an inference of ours). */
-const CAUSES: Readonly<Record<string, { status: string; missedReason: string | null }>> = {
+export const CAUSES: Readonly<Record<string, { status: string; missedReason: string | null }>> = {
   ANSWERED: { status: 'ANSWERED', missedReason: null },
   UNANSWERED: { status: 'MISSED', missedReason: 'NO_ANSWER' },
   BLACKLISTED: { status: 'MISSED', missedReason: 'BLOCKED' },

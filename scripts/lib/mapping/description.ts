@@ -37,7 +37,7 @@ export const NO_INSIGHTS: CallInsights = { summary: null, sentiment: null, topic
 const BLOCK_SEPARATOR = '\n\n';
 const TRAILING_WHITESPACE = /[ \t\r\n]+$/;
 
-const SENTIMENT_LABELS: Readonly<Record<string, string>> = {
+export const SENTIMENT_LABELS: Readonly<Record<string, string>> = {
   POSITIVE: 'Rinkel_Sentiment_Positive',
   NEUTRAL: 'Rinkel_Sentiment_Neutral',
   NEGATIVE: 'Rinkel_Sentiment_Negative'

@@ -35,8 +35,8 @@ export const COUNTRY_RULES: Readonly<Record<string, CountryRule>> = {
 };
 
 /** Total digits (calling code + national number) allowed for countries not in COUNTRY_RULES. */
-const GENERIC_MIN_DIGITS = 8;
-const GENERIC_MAX_DIGITS = 15;
+export const GENERIC_MIN_DIGITS = 8;
+export const GENERIC_MAX_DIGITS = 15;
 
 // Character sets spelled out (not \s) so Apex/Java regexes match exactly the same characters.
 /** Spaces people (and spreadsheets) put inside numbers, including no-break and thin spaces. */
