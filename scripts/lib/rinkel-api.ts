@@ -229,6 +229,14 @@ function parseSubscription(
   };
 }
 
+export interface CallDetailRecordPage {
+  records: Record<string, unknown>[];
+  page: number;
+  /** From meta.pagination; null when Rinkel sent none. */
+  totalPages: number | null;
+  hasNextPage: boolean;
+}
+
 export class RinkelApiClient {
   readonly baseUrl: string;
   private readonly apiKey: string;
@@ -377,6 +385,41 @@ export class RinkelApiClient {
       }
     }
     return items;
+  }
+
+  // ---- call detail records (reference §3.1) ----
+
+  /**
+   * One page of `GET /call-detail-records` for calls that started between two moments, oldest
+   * first, so paging through a fixed window is stable (used by the backfill).
+   */
+  async listCallDetailRecordsPage(options: {
+    startDate: Date;
+    endDate?: Date;
+    page: number;
+    perPage?: number;
+  }): Promise<CallDetailRecordPage> {
+    const { body } = await this.request('GET', '/call-detail-records', {
+      query: {
+        startDate: Math.floor(options.startDate.getTime() / 1000),
+        endDate: options.endDate ? Math.floor(options.endDate.getTime() / 1000) : undefined,
+        sort: 'date',
+        sortOrder: 'ASC',
+        page: options.page,
+        perPage: options.perPage ?? 50
+      }
+    });
+    const data = isRecord(body) ? body.data : body;
+    const records = Array.isArray(data) ? data.filter(isRecord) : [];
+    const meta = isRecord(body) && isRecord(body.meta) ? body.meta : {};
+    const pagination = isRecord(meta.pagination) ? meta.pagination : {};
+    const total = Number(pagination.totalPages);
+    const totalPages = Number.isFinite(total) ? total : null;
+    const next = isRecord(meta.links) ? meta.links.next : undefined;
+    const hasNextPage =
+      records.length > 0 &&
+      (totalPages !== null ? options.page < totalPages : next !== null && next !== undefined);
+    return { records, page: options.page, totalPages, hasNextPage };
   }
 
   // ---- webhooks (reference §2) ----
