@@ -215,6 +215,53 @@ describe('call timeline in Chromium', () => {
     });
   });
 
+  it('is usable with the keyboard: Enter expands a summary, arrows pick a filter, Enter loads more', async () => {
+    const timeline = await open('calls=30');
+    await timeline.getByRole('button', { name: 'Show more' }).first().focus();
+    await page.keyboard.press('Enter');
+    await expect(
+      timeline.getByRole('button', { name: 'Show less' }).first().getAttribute('aria-expanded')
+    ).resolves.toBe('true');
+
+    await timeline.locator('lightning-radio-group input[value="all"]').focus();
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => window.__RINKEL__.requests.length === 2);
+    expect(await state((s) => s.requests.at(-1))).toMatchObject({ request: { filter: 'inbound' } });
+    await expect(items(timeline).count()).resolves.toBe(20);
+
+    await timeline.getByRole('button', { name: 'Load more calls' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(
+      () =>
+        (document.querySelector('c-call-timeline')?.shadowRoot?.querySelectorAll('li.call')
+          .length ?? 0) > 20
+    );
+    const focused = await page.evaluate(
+      () =>
+        (document.querySelector('c-call-timeline')?.shadowRoot?.activeElement as HTMLElement | null)
+          ?.tagName
+    );
+    expect(focused).toBe('LI');
+  });
+
+  it('speaks Dutch with the Dutch labels and locale', async () => {
+    const timeline = await open('calls=3&lang=nl');
+    expect(await texts(timeline.locator('li.call .call-status'))).toEqual([
+      'Beantwoord',
+      'Gemist: niet opgenomen',
+      'Beantwoord'
+    ]);
+    expect(await texts(timeline.locator('li.call time'))).toEqual([
+      '12 minuten geleden',
+      '3 uur geleden',
+      'eergisteren'
+    ]);
+    await expect(
+      timeline.getByRole('button', { name: 'Opname afspelen' }).first().isVisible()
+    ).resolves.toBe(true);
+    await shoot(timeline, 'timeline-3-calls-nl.png');
+  });
+
   it('shows a new call without a reload when the update event arrives', async () => {
     const timeline = await open('calls=3');
     await page.evaluate(() => {
