@@ -4,9 +4,10 @@
 // the real tool (Bulk API 2.0 jobs, streamed CSV, matching in bulk per page) and a naive baseline
 // that upserts every call with its own REST request (PATCH /sobjects/Task/Rinkel_Call_Id__c/{id};
 // it skips matching, which only flatters it). Prints records/second, peak memory and the number of
-// HTTP requests of each. Not a test: numbers depend on the machine. The fakes run in this process,
-// so peak memory includes them (they keep only call id, Task id and match status per call).
+// HTTP requests of each. Not a test: numbers depend on the machine. The fakes run in a child
+// process (bench-fakes.ts), so the memory figures are the backfill's own.
 
+import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,14 +16,14 @@ import { loadLabels, mapCdr } from '../lib/mapping';
 import { RinkelApiClient } from '../lib/rinkel-api';
 import { runBackfill } from '../lib/backfill/run';
 import { SalesforceClient } from '../lib/backfill/salesforce';
-import { FakeBulkApi } from '../testing/fake-bulk-api';
-import { FakeRinkel } from '../testing/fake-rinkel';
-import { SYNTHETIC_START, lazyCdrs, syntheticNumber } from '../testing/synthetic-cdrs';
+import { SYNTHETIC_START } from '../testing/synthetic-cdrs';
+import type { FakesReady, FakesStats } from './bench-fakes';
 
 interface Result {
   name: string;
   records: number;
   seconds: number;
+  startRssMb: number;
   peakRssMb: number;
   peakHeapMb: number;
   rinkelRequests: number;
@@ -38,6 +39,7 @@ async function measure(
   work: () => Promise<{ rinkel: number; salesforce: number }>
 ): Promise<Result> {
   global.gc?.();
+  const startRss = process.memoryUsage().rss;
   let peakRss = 0;
   let peakHeap = 0;
   const sample = (): void => {
@@ -55,6 +57,7 @@ async function measure(
     name,
     records,
     seconds,
+    startRssMb: startRss / 1024 / 1024,
     peakRssMb: peakRss / 1024 / 1024,
     peakHeapMb: peakHeap / 1024 / 1024,
     rinkelRequests: requests.rinkel,
@@ -62,28 +65,47 @@ async function measure(
   };
 }
 
-async function fakes(calls: number): Promise<{ rinkel: FakeRinkel; org: FakeBulkApi }> {
-  const rinkel = await FakeRinkel.start();
-  rinkel.callDetailRecords = lazyCdrs(calls, { anonymousEvery: 10 });
-  const org = await FakeBulkApi.start({ pollsUntilComplete: 1 });
-  // One caller in a hundred has a Weborder.
-  org.weborders = Array.from({ length: Math.ceil(calls / 100) }, (_, i) => ({
-    Id: `a01${String(i).padStart(12, '0')}`,
-    Rinkel_Phone_E164__c: syntheticNumber(i * 100 + 1),
-    Status__c: 'New'
-  }));
-  return { rinkel, org };
+interface Fakes {
+  ready: FakesReady;
+  stats(): Promise<FakesStats>;
+  close(): Promise<void>;
 }
 
-function rinkelClient(rinkel: FakeRinkel): RinkelApiClient {
-  return new RinkelApiClient({ apiKey: rinkel.apiKey, baseUrl: rinkel.baseUrl });
+/** Starts the fakes in a child process and waits until they listen. */
+async function fakes(calls: number): Promise<Fakes> {
+  const child = fork(path.join(__dirname, 'bench-fakes.ts'), [String(calls)], {
+    execArgv: ['--import', 'tsx']
+  });
+  const next = <T>(): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      child.once('message', (message) => resolve(message as T));
+      child.once('error', reject);
+    });
+  const ready = await next<FakesReady>();
+  return {
+    ready,
+    stats: () => {
+      const answer = next<FakesStats>();
+      child.send('stats');
+      return answer;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.send('close');
+      })
+  };
+}
+
+function rinkelClient(ready: FakesReady): RinkelApiClient {
+  return new RinkelApiClient({ apiKey: ready.apiKey, baseUrl: ready.rinkelBaseUrl });
 }
 
 async function bulk(calls: number): Promise<Result> {
-  const { rinkel, org } = await fakes(calls);
+  const servers = await fakes(calls);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'backfill-bench-'));
   try {
-    const salesforce = new SalesforceClient(org.session, { pollIntervalMs: 5 });
+    const salesforce = new SalesforceClient(servers.ready.session, { pollIntervalMs: 5 });
     return await measure('Bulk API 2.0 (this tool)', calls, async () => {
       const report = await runBackfill(
         {
@@ -92,27 +114,27 @@ async function bulk(calls: number): Promise<Result> {
           dryRun: false,
           statePath: path.join(dir, 'state.json')
         },
-        { rinkel: rinkelClient(rinkel), salesforce, labels, log: () => undefined }
+        { rinkel: rinkelClient(servers.ready), salesforce, labels, log: () => undefined }
       );
-      if (report.created !== calls) {
-        throw new Error(`expected ${calls} Tasks, got ${report.created}`);
+      const stats = await servers.stats();
+      if (report.created !== calls || stats.tasks !== calls) {
+        throw new Error(`expected ${calls} Tasks, got ${report.created} (${stats.tasks} stored)`);
       }
-      return { rinkel: rinkel.requests.length, salesforce: org.requestCount };
+      return { rinkel: stats.rinkelRequests, salesforce: stats.salesforceRequests };
     });
   } finally {
-    await rinkel.close();
-    await org.close();
+    await servers.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
 async function naive(calls: number): Promise<Result> {
-  const { rinkel, org } = await fakes(calls);
+  const servers = await fakes(calls);
   try {
-    const client = rinkelClient(rinkel);
-    const base = `${org.instanceUrl}/services/data/v${org.session.apiVersion}/sobjects/Task/Rinkel_Call_Id__c/`;
+    const client = rinkelClient(servers.ready);
+    const { instanceUrl, apiVersion, accessToken } = servers.ready.session;
+    const base = `${instanceUrl}/services/data/v${apiVersion}/sobjects/Task/Rinkel_Call_Id__c/`;
     return await measure('one REST call per record', calls, async () => {
-      let saved = 0;
       for (let page = 1; ; page++) {
         const listed = await client.listCallDetailRecordsPage({ startDate: SINCE, page });
         for (const cdr of listed.records) {
@@ -120,25 +142,21 @@ async function naive(calls: number): Promise<Result> {
           const { Rinkel_Call_Id__c: callId, ...rest } = fields;
           const response = await fetch(`${base}${encodeURIComponent(callId)}`, {
             method: 'PATCH',
-            headers: {
-              Authorization: `Bearer ${org.session.accessToken}`,
-              'Content-Type': 'application/json'
-            },
+            headers: { Authorization: `Bearer ${accessToken}`, 'Content-Type': 'application/json' },
             body: JSON.stringify({ ...rest, Rinkel_Match_Status__c: 'Unmatched' })
           });
           await response.arrayBuffer();
-          saved += response.ok ? 1 : 0;
         }
         if (!listed.hasNextPage) break;
       }
-      if (saved !== calls) {
-        throw new Error(`expected ${calls} Tasks, got ${saved}`);
+      const stats = await servers.stats();
+      if (stats.tasks !== calls) {
+        throw new Error(`expected ${calls} Tasks, got ${stats.tasks}`);
       }
-      return { rinkel: rinkel.requests.length, salesforce: org.requestCount };
+      return { rinkel: stats.rinkelRequests, salesforce: stats.salesforceRequests };
     });
   } finally {
-    await rinkel.close();
-    await org.close();
+    await servers.close();
   }
 }
 
@@ -148,6 +166,7 @@ function print(results: Result[]): void {
     String(r.records),
     r.seconds.toFixed(1),
     Math.round(r.records / r.seconds).toLocaleString('en-US'),
+    r.startRssMb.toFixed(0),
     r.peakRssMb.toFixed(0),
     r.peakHeapMb.toFixed(0),
     String(r.rinkelRequests),
@@ -159,6 +178,7 @@ function print(results: Result[]): void {
     'calls',
     'seconds',
     'records/s',
+    'RSS before MB',
     'peak RSS MB',
     'peak heap MB',
     'Rinkel req',

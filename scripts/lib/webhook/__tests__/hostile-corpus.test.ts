@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { FIELD_LENGTHS, loadLabels, mapInsights } from '../../mapping';
 import { normalizePhone } from '../../mapping/phone';
 import {
   CORPUS_SECRET,
@@ -11,6 +12,7 @@ import {
 import { answer, javaTrim, javaUrlDecode, sha256Hex } from '../validate';
 
 const cases = loadCorpus();
+const labels = loadLabels();
 const config = { secretHash: sha256Hex(CORPUS_SECRET) };
 
 /** The categories the issue names; each needs cases. */
@@ -80,6 +82,18 @@ describe('hostile-input corpus', () => {
     }
     for (const text of testCase.expected.payloadIncludes ?? []) {
       expect(event.payloadJson).toContain(text);
+    }
+    if (event.eventName === 'callInsights') {
+      // What processing makes of it: the shared mapping keeps every field within its length.
+      const fields = mapInsights(event.payload, { labels, language: 'nl_NL' });
+      expect(fields.Rinkel_Call_Id__c).toBe(event.callId);
+      expect((fields.Rinkel_AI_Summary__c ?? '').length).toBeLessThanOrEqual(
+        FIELD_LENGTHS.Rinkel_AI_Summary__c
+      );
+      expect((fields.Rinkel_Topics__c ?? '').length).toBeLessThanOrEqual(
+        FIELD_LENGTHS.Rinkel_Topics__c
+      );
+      expect(fields.Description.length).toBeLessThanOrEqual(FIELD_LENGTHS.Description);
     }
     for (const [field, e164] of Object.entries(testCase.expected.phones ?? {})) {
       const raw = event.payload[field];
