@@ -24,6 +24,7 @@ interface Job {
   externalIdFieldName: string;
   state: string;
   polls: number;
+  errorMessage?: string;
   uploadedBytes: number;
   /** Rows uploaded; processed only at UploadComplete, as Bulk API does. */
   pending: { callId: string; matchStatus: string; whatId: string }[];
@@ -72,6 +73,8 @@ export class FakeBulkApi {
   settings?: Record<string, unknown>;
   /** Call ids whose rows fail, with the error Bulk API reports. */
   readonly rejectCallIds = new Map<string, string>();
+  /** When set, the next job fails as a whole with this errorMessage (e.g. a lock or limit). */
+  failNextJob?: string;
   requestCount = 0;
   readonly requestsByRoute = new Map<string, number>();
   readonly queries: string[] = [];
@@ -200,7 +203,13 @@ export class FakeBulkApi {
       const { state } = JSON.parse(await this.body(req)) as { state?: string };
       if (state === 'UploadComplete' && job.state === 'Open') {
         job.state = 'UploadComplete';
-        this.process(job);
+        if (this.failNextJob) {
+          job.state = 'Failed';
+          job.errorMessage = this.failNextJob;
+          this.failNextJob = undefined;
+        } else {
+          this.process(job);
+        }
       } else if (state === 'Aborted') {
         job.state = 'Aborted';
       } else {
@@ -371,7 +380,8 @@ export class FakeBulkApi {
       lineEnding: 'LF',
       state: job.state,
       numberRecordsProcessed: job.successes.length + job.failures.length,
-      numberRecordsFailed: job.failures.length
+      numberRecordsFailed: job.failures.length,
+      ...(job.errorMessage ? { errorMessage: job.errorMessage } : {})
     };
   }
 }

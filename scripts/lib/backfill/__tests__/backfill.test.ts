@@ -186,6 +186,27 @@ describe('backfill', () => {
     expect(readState(path.join(dir, 'state.json'))?.done).toBe(true);
   });
 
+  it('keeps every job within the upload size and stops on a failed job without losing its place', async () => {
+    await org.close();
+    // One page of slack: the size is checked after each page.
+    org = await FakeBulkApi.start({ maxUploadBytes: 80_000 });
+    calls(200);
+    org.failNextJob = 'InvalidBatch : Failed to process query: UNABLE_TO_LOCK_ROW';
+
+    await expect(runBackfill(options({ maxBytesPerJob: 20_000 }), deps())).rejects.toThrow(
+      'UNABLE_TO_LOCK_ROW'
+    );
+    expect(fs.existsSync(path.join(dir, 'state.json'))).toBe(false);
+
+    const report = await runBackfill(options({ maxBytesPerJob: 20_000 }), deps());
+
+    expect(report.created).toBe(200);
+    expect(report.jobs.length).toBeGreaterThanOrEqual(2);
+    for (const job of org.jobs.values()) {
+      expect(job.uploadedBytes).toBeLessThanOrEqual(80_000);
+    }
+  });
+
   it('refuses --resume without a state file or with other dates', async () => {
     calls(10);
     await expect(runBackfill(options({ resume: true }), deps())).rejects.toThrow('no state file');
