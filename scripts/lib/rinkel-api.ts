@@ -4,6 +4,8 @@
 //
 // Responses are parsed leniently: unknown keys are ignored, missing optional keys tolerated.
 
+import { parseJsonOrText } from './http-body';
+
 export const DEFAULT_RINKEL_BASE_URL = 'https://api.rinkel.com/v1';
 
 export const RINKEL_EVENTS = [
@@ -302,15 +304,7 @@ export class RinkelApiClient {
           body: payload,
           signal: AbortSignal.timeout(this.timeoutMs)
         });
-        const text = await response.text();
-        let body: unknown = undefined;
-        if (text.length > 0) {
-          try {
-            body = JSON.parse(text) as unknown;
-          } catch {
-            body = text;
-          }
-        }
+        const body = parseJsonOrText(await response.text());
         if (response.ok) {
           return { status: response.status, body };
         }

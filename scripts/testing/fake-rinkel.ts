@@ -10,6 +10,7 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parseJsonOrText } from '../lib/http-body';
 
 export interface RecordedRequest {
   method: string;
@@ -165,14 +166,7 @@ export class FakeRinkel {
     for await (const chunk of req) {
       raw += String(chunk);
     }
-    let body: unknown = undefined;
-    if (raw.length > 0) {
-      try {
-        body = JSON.parse(raw) as unknown;
-      } catch {
-        body = raw;
-      }
-    }
+    const body = parseJsonOrText(raw);
     const apiKeyHeader = req.headers['x-rinkel-api-key'];
     const method = req.method ?? 'GET';
     this.requests.push({

@@ -2,6 +2,8 @@
 // token, e.g. from `sf org display`): REST queries, and Bulk API 2.0 ingest jobs
 // (https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/).
 
+import { parseJsonOrText } from '../http-body';
+import { queryAllRecords, salesforceErrorMessage } from '../salesforce-rest';
 import { csvRecords } from './csv';
 
 export interface SalesforceSession {
@@ -41,16 +43,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function errorText(body: string): string {
-  try {
-    const parsed = JSON.parse(body) as unknown;
-    const first: unknown = Array.isArray(parsed) ? parsed[0] : parsed;
-    if (isRecord(first)) {
-      return [first.errorCode, first.message].filter((v) => typeof v === 'string').join(': ');
-    }
-  } catch {
-    // not JSON: fall through to the raw text
-  }
-  return body.slice(0, 300);
+  const { code, message } = salesforceErrorMessage(parseJsonOrText(body));
+  return [code, message].filter(Boolean).join(': ') || body.slice(0, 300);
 }
 
 async function* textChunks(body: ReadableStream<Uint8Array> | null): AsyncGenerator<string> {
@@ -145,19 +139,7 @@ export class SalesforceClient {
 
   /** Every record of a SOQL query (follows nextRecordsUrl). */
   async query(soql: string): Promise<Record<string, unknown>[]> {
-    const records: Record<string, unknown>[] = [];
-    let path: string | undefined = `/query?q=${encodeURIComponent(soql)}`;
-    while (path) {
-      const body = await this.json('GET', path);
-      if (!isRecord(body) || !Array.isArray(body.records)) {
-        break;
-      }
-      records.push(...body.records.filter(isRecord));
-      const next = typeof body.nextRecordsUrl === 'string' ? body.nextRecordsUrl : undefined;
-      path =
-        next && body.done !== true ? next.replace(/^\/services\/data\/v[\d.]+/, '') : undefined;
-    }
-    return records;
+    return queryAllRecords((path) => this.json('GET', path), soql);
   }
 
   /** A Bulk API 2.0 upsert job for CSV with LF line endings; returns its id. */
