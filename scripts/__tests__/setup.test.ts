@@ -93,7 +93,7 @@ describe('npm run setup', () => {
       expect.arrayContaining(['06 12345678', '+31 6 1234 5678', '0031 30 2345678'])
     );
     expect(org.weborders).toHaveLength(6);
-    // Permission sets: three for the admin, the guest one for the Site guest user.
+    // Permission sets: all five product ones for the admin, the guest one for the Site guest user.
     const assigned = org.assignments.map(
       (a) =>
         `${a.AssigneeId}:${[...org.permissionSets].find(([, id]) => id === a.PermissionSetId)?.[0] ?? ''}`
@@ -103,6 +103,8 @@ describe('npm run setup', () => {
         `${org.userId}:Rinkel_Admin`,
         `${org.userId}:Rinkel_Agent`,
         `${org.userId}:Rinkel_Integration`,
+        `${org.userId}:Rinkel_Operations`,
+        `${org.userId}:Rinkel_Recording_Listener`,
         `${org.userId}:Rinkel_Sample_Weborders`,
         `${org.guestUserId}:Rinkel_Webhook_Guest`
       ].sort()
@@ -121,6 +123,14 @@ describe('npm run setup', () => {
     expect(credentialWrite?.method).toBe('POST');
     expect(credentialWrite?.path).not.toContain(API_KEY);
     expect(org.sfCalls.flat().join(' ')).not.toContain(API_KEY);
+    // Reconciliation and retention are scheduled through the project's own anonymous Apex.
+    expect([...org.scheduledJobs].sort()).toEqual([
+      'Rinkel audit retention',
+      'Rinkel reconciliation'
+    ]);
+    expect(org.anonymousApex).toEqual([
+      readFileSync(join(project.root, 'scripts', 'apex', 'schedule.apex'), 'utf8')
+    ]);
     // Webhook secret: only its SHA-256 in the org; the secret in .rinkel/<alias>.json, mode 0600.
     const state = readLocalState(project.root, 'rinkel-dev');
     expect(state?.webhookSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -141,6 +151,7 @@ describe('npm run setup', () => {
       'Permission sets: changed',
       'Event processing user: changed',
       'Rinkel API key: changed',
+      'Scheduled jobs: changed',
       'Webhook secret: changed',
       'Webhook Site: changed',
       'Webhooks at Rinkel: skipped'
@@ -164,6 +175,7 @@ describe('npm run setup', () => {
       expect.stringMatching(/^(org create|project deploy|data import)/)
     );
     expect(readLocalState(project.root, 'rinkel-dev')?.webhookSecret).toBe(secretBefore);
+    expect(org.anonymousApex).toHaveLength(1);
     expect(second.steps.filter((s) => s.outcome === 'changed')).toEqual([]);
     for (const step of second.steps.filter((s) => s.outcome === 'unchanged')) {
       expect(step.detail).toMatch(/^already done: /);
@@ -309,6 +321,34 @@ describe('npm run setup', () => {
         PermissionSetId: integrationPermset
       })
     );
+  });
+
+  it('schedules only when a job is missing, and reports an Apex failure as step, cause and fix', async () => {
+    expect((await setup([])).code).toBe(0);
+    org.scheduledJobs.delete('Rinkel audit retention');
+    org.anonymousApexException = 'System.AsyncException: Maximum number of scheduled jobs reached';
+
+    const failed = await setup([]);
+
+    expect(failed.code).toBe(1);
+    expect(failed.output).toContain('Step "Scheduled jobs" failed.');
+    expect(failed.output).toContain('Maximum number of scheduled jobs reached');
+    expect(failed.output).toContain(
+      'sf apex run --file scripts/apex/schedule.apex --target-org rinkel-dev'
+    );
+
+    org.anonymousApexException = undefined;
+    const repaired = await setup([]);
+
+    expect(repaired.code).toBe(0);
+    expect(repaired.steps.find((s) => s.title === 'Scheduled jobs')).toMatchObject({
+      outcome: 'changed',
+      detail: expect.stringContaining('Rinkel audit retention') as unknown
+    });
+    expect([...org.scheduledJobs].sort()).toEqual([
+      'Rinkel audit retention',
+      'Rinkel reconciliation'
+    ]);
   });
 
   it('names step, cause and fix when the deploy fails', async () => {

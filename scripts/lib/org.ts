@@ -9,6 +9,8 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
+import { parseJsonOrText } from './http-body';
+import { queryAllRecords, salesforceErrorMessage } from './salesforce-rest';
 
 export const SF_QUIET_ENV: Readonly<Record<string, string>> = {
   SF_DISABLE_TELEMETRY: 'true',
@@ -282,17 +284,6 @@ function parseOrgDisplay(
   };
 }
 
-function salesforceErrorMessage(body: unknown): { code?: string; message?: string } {
-  const first = Array.isArray(body) ? (body[0] as unknown) : body;
-  if (isRecord(first)) {
-    return {
-      code: str(first.errorCode) ?? str(first.error),
-      message: str(first.message) ?? str(first.error_description)
-    };
-  }
-  return { message: typeof body === 'string' ? body.slice(0, 300) : undefined };
-}
-
 export class Org {
   private constructor(
     private readonly sf: SfCli,
@@ -338,15 +329,7 @@ export class Org {
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(120_000)
       });
-      const text = await response.text();
-      let parsed: unknown = undefined;
-      if (text.length > 0) {
-        try {
-          parsed = JSON.parse(text) as unknown;
-        } catch {
-          parsed = text;
-        }
-      }
+      const parsed = parseJsonOrText(await response.text());
       if (response.ok) {
         return { status: response.status, body: parsed };
       }
@@ -365,23 +348,11 @@ export class Org {
   }
 
   async query(soql: string, options: { tooling?: boolean } = {}): Promise<QueryRecord[]> {
-    const base = options.tooling ? '/tooling/query' : '/query';
-    const records: QueryRecord[] = [];
-    let next: string | undefined = `${base}?q=${encodeURIComponent(soql)}`;
-    while (next) {
-      const { body } = await this.rest('GET', next);
-      if (!isRecord(body) || !Array.isArray(body.records)) {
-        break;
-      }
-      records.push(...body.records.filter(isRecord));
-      const nextUrl = str(body.nextRecordsUrl);
-      // nextRecordsUrl is absolute from /services/data/vXX.X; keep only the part after the version.
-      next =
-        nextUrl && body.done !== true
-          ? nextUrl.replace(/^\/services\/data\/v[\d.]+/, '')
-          : undefined;
-    }
-    return records;
+    return queryAllRecords(
+      async (path) => (await this.rest('GET', path)).body,
+      soql,
+      options.tooling ? '/tooling/query' : '/query'
+    );
   }
 
   async create(sobject: string, fields: Record<string, unknown>): Promise<string> {
@@ -395,6 +366,32 @@ export class Org {
 
   async update(sobject: string, id: string, fields: Record<string, unknown>): Promise<void> {
     await this.rest('PATCH', `/sobjects/${sobject}/${id}`, fields);
+  }
+
+  /**
+   * Runs anonymous Apex through the Tooling API; throws OrgApiError when it does not compile or
+   * throws, so the caller's step reports the Apex error as its cause.
+   */
+  async executeAnonymous(apex: string): Promise<void> {
+    const { body } = await this.rest(
+      'GET',
+      `/tooling/executeAnonymous/?anonymousBody=${encodeURIComponent(apex)}`
+    );
+    const result = isRecord(body) ? body : {};
+    if (result.compiled !== true) {
+      throw new OrgApiError(
+        0,
+        'APEX_COMPILE_ERROR',
+        `Anonymous Apex did not compile (line ${typeof result.line === 'number' ? result.line : '?'}): ${str(result.compileProblem) ?? 'no details'}`
+      );
+    }
+    if (result.success !== true) {
+      throw new OrgApiError(
+        0,
+        'APEX_EXCEPTION',
+        `Anonymous Apex failed: ${str(result.exceptionMessage) ?? 'no details'}`
+      );
+    }
   }
 
   /** The Id of the user behind this session. */

@@ -11,10 +11,14 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 // Names from docs/architecture.md
+// The admin who runs setup gets everything, so a fresh org can be tried end to end at once
+// (timeline with playback, the operations component, retries).
 export const PERMISSION_SETS_FOR_ADMIN = [
   'Rinkel_Admin',
   'Rinkel_Agent',
-  'Rinkel_Integration'
+  'Rinkel_Integration',
+  'Rinkel_Operations',
+  'Rinkel_Recording_Listener'
 ] as const;
 export const INTEGRATION_PERMISSION_SET = 'Rinkel_Integration';
 export const GUEST_PERMISSION_SET = 'Rinkel_Webhook_Guest';
@@ -29,6 +33,10 @@ export const EXTERNAL_CREDENTIAL_PARAMETER = 'ApiKey';
 export const SECRET_SETTING = 'Rinkel_Webhook_Secret__c';
 export const SECRET_HASH_FIELD = 'Secret_Hash__c';
 export const PRODUCT_SOURCE_DIR = 'force-app';
+/** Anonymous Apex that schedules reconciliation and retention (RinkelSchedules.ensureScheduled). */
+export const SCHEDULE_APEX_FILE = 'scripts/apex/schedule.apex';
+/** CronJobDetail names RinkelSchedules.cls uses; a test keeps the two in step. */
+export const SCHEDULED_JOBS = ['Rinkel reconciliation', 'Rinkel audit retention'] as const;
 export const SAMPLE_DATA_PLAN = 'config/dev-org/data/Weborder__c-plan.json';
 export const SAMPLE_OBJECT = 'Weborder__c';
 /** Generated in scratch orgs only: the sample object's own fields have no field-level security otherwise. */

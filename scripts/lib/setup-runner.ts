@@ -10,6 +10,7 @@ import { readLocalState, stateFilePath, writeLocalState, type LocalOrgState } fr
 import { SetupStepError, explain } from './setup-errors';
 import {
   SAMPLE_DATA_PLAN,
+  SCHEDULE_APEX_FILE,
   SITE_NAME,
   GUEST_PERMISSION_SET,
   TRIGGER_NAME,
@@ -27,6 +28,7 @@ import {
   loadSampleData,
   openOrg,
   registerAtRinkel,
+  scheduleJobs,
   setEventProcessingUser,
   storeApiKey,
   type EarlyRun,
@@ -136,6 +138,11 @@ export async function runSetup(options: SetupOptions, context: SetupContext): Pr
     'Rinkel API key',
     `Enter it by hand: Setup → Named Credentials → External Credentials → ${EXTERNAL_CREDENTIAL} → Principals → ${EXTERNAL_CREDENTIAL_PRINCIPAL} → Edit.`,
     (r) => storeApiKey(run, r)
+  );
+  await step(
+    'Scheduled jobs',
+    `Schedule them by hand: \`sf apex run --file ${SCHEDULE_APEX_FILE} --target-org ${orgName}\`.`,
+    (r) => scheduleJobs(run, r)
   );
   await step(
     'Webhook secret',

@@ -35,6 +35,8 @@ import {
   SAMPLE_DATA_PLAN,
   SAMPLE_OBJECT,
   SAMPLE_PERMISSION_SET,
+  SCHEDULED_JOBS,
+  SCHEDULE_APEX_FILE,
   SECRET_HASH_FIELD,
   SECRET_SETTING,
   SITE_METADATA_FILE,
@@ -453,6 +455,36 @@ export async function setEventProcessingUser(
       subscriberConfigXml(users.integrationUsername)
   });
   r.changed(`${TRIGGER_NAME} now runs as ${users.integrationUsername}`);
+}
+
+export async function scheduleJobs(run: SetupRun, r: StepReporter): Promise<void> {
+  const { org, projectRoot } = run;
+  const scheduled = async (): Promise<Set<string>> => {
+    const rows = await org.query(
+      `SELECT CronJobDetail.Name FROM CronTrigger WHERE CronJobDetail.Name IN (${SCHEDULED_JOBS.map(soqlQuote).join(', ')})`
+    );
+    return new Set(
+      rows.map((row) => (isRecord(row.CronJobDetail) ? (str(row.CronJobDetail.Name) ?? '') : ''))
+    );
+  };
+  const before = await scheduled();
+  const missing = SCHEDULED_JOBS.filter((name) => !before.has(name));
+  if (missing.length === 0) {
+    r.unchanged(`${SCHEDULED_JOBS.join(' and ')} are scheduled`);
+    return;
+  }
+  // The Apex decides the cron expressions; it leaves jobs that exist alone.
+  await org.executeAnonymous(readFileSync(join(projectRoot, SCHEDULE_APEX_FILE), 'utf8'));
+  const after = await scheduled();
+  const stillMissing = SCHEDULED_JOBS.filter((name) => !after.has(name));
+  if (stillMissing.length > 0) {
+    throw new SetupStepError(
+      'Scheduled jobs',
+      `${stillMissing.join(' and ')} did not appear under Scheduled Jobs after running ${SCHEDULE_APEX_FILE}.`,
+      `Run it by hand and read its output: \`sf apex run --file ${SCHEDULE_APEX_FILE} --target-org ${run.orgName}\`.`
+    );
+  }
+  r.changed(`scheduled ${missing.join(' and ')} (hourly reconciliation, daily audit retention)`);
 }
 
 export async function storeApiKey(run: SetupRun, r: StepReporter): Promise<void> {

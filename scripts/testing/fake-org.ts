@@ -22,6 +22,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, dirname, join, relative, resolve } from 'node:path';
+import { parseJsonOrText } from '../lib/http-body';
 
 export interface RestCall {
   method: string;
@@ -106,6 +107,14 @@ export class FakeOrg {
   credential: Record<string, string> | undefined;
   secretSetting: FakeOrgRecord | undefined;
   weborderObjectDeployed = false;
+  /** Apex classes deployed (by file name); anonymous Apex can only call these. */
+  readonly apexClasses = new Set<string>();
+  /** Names of scheduled jobs (CronJobDetail.Name). */
+  readonly scheduledJobs = new Set<string>();
+  /** Every anonymous Apex body run through the Tooling API. */
+  readonly anonymousApex: string[] = [];
+  /** When set, anonymous Apex throws this exception message. */
+  anonymousApexException: string | undefined;
   readonly weborders: FakeOrgRecord[] = [];
   readonly deploys: { cwd: string; sourceDirs: string[]; files: string[] }[] = [];
 
@@ -197,14 +206,7 @@ export class FakeOrg {
       res.end(JSON.stringify({ code, stdout: `${JSON.stringify(json, null, 2)}\n` }));
       return;
     }
-    let body: unknown = undefined;
-    if (raw.length > 0) {
-      try {
-        body = JSON.parse(raw) as unknown;
-      } catch {
-        body = raw;
-      }
-    }
+    const body = parseJsonOrText(raw);
     const method = req.method ?? 'GET';
     const path = `${url.pathname}${url.search}`;
     this.restCalls.push({ method, path, body });
@@ -376,6 +378,9 @@ export class FakeOrg {
       } else if ((m = /^(.+)\.externalCredential-meta\.xml$/.exec(name))) {
         this.externalCredentialDeployed = true;
         add('ExternalCredential', m[1] ?? '');
+      } else if ((m = /^(\w+)\.cls$/.exec(name))) {
+        this.apexClasses.add(m[1] ?? '');
+        add('ApexClass', m[1] ?? '');
       } else if (name === 'Weborder__c.object-meta.xml') {
         this.weborderObjectDeployed = true;
         add('CustomObject', 'Weborder__c');
@@ -435,6 +440,9 @@ export class FakeOrg {
   ): [number, unknown] {
     if (method === 'GET' && (resource === '/query' || resource === '/tooling/query')) {
       return this.query(params.get('q') ?? '');
+    }
+    if (method === 'GET' && resource === '/tooling/executeAnonymous/') {
+      return this.executeAnonymous(params.get('anonymousBody') ?? '');
     }
     if (resource === '/named-credentials/credential') {
       return this.credentialResource(method, params, body);
@@ -506,6 +514,12 @@ export class FakeOrg {
             ? [{ DurableId: this.site.Id, SecureUrl: `${this.siteSecureUrl}/` }]
             : []
         );
+      case 'CronTrigger':
+        return this.records(
+          [...this.scheduledJobs]
+            .filter((name) => values.includes(name))
+            .map((Name) => ({ CronJobDetail: { Name } }))
+        );
       case 'PlatformEventSubscriberConfig':
         return this.records(
           this.subscriberConfig && values.includes(this.subscriberConfig.DeveloperName)
@@ -518,6 +532,33 @@ export class FakeOrg {
           [{ errorCode: 'INVALID_TYPE', message: `sObject type '${from}' is not supported.` }]
         ];
     }
+  }
+
+  /** Understands the one call setup makes: RinkelSchedules.ensureScheduled(). */
+  private executeAnonymous(apex: string): [number, unknown] {
+    this.anonymousApex.push(apex);
+    const result = { line: -1, column: -1, compiled: true, success: true };
+    if (!this.apexClasses.has('RinkelSchedules')) {
+      return [
+        200,
+        {
+          ...result,
+          line: 1,
+          column: 1,
+          compiled: false,
+          success: false,
+          compileProblem: 'Variable does not exist: RinkelSchedules'
+        }
+      ];
+    }
+    if (this.anonymousApexException) {
+      return [200, { ...result, success: false, exceptionMessage: this.anonymousApexException }];
+    }
+    if (apex.includes('RinkelSchedules.ensureScheduled()')) {
+      this.scheduledJobs.add('Rinkel reconciliation');
+      this.scheduledJobs.add('Rinkel audit retention');
+    }
+    return [200, result];
   }
 
   private credentialResource(

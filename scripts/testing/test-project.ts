@@ -6,6 +6,11 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import {
+  GUEST_PERMISSION_SET,
+  PERMISSION_SETS_FOR_ADMIN,
+  SCHEDULE_APEX_FILE
+} from '../lib/setup-project';
 
 const XML = '<?xml version="1.0" encoding="UTF-8"?>';
 
@@ -38,12 +43,7 @@ export function createTestProject(
       scripts: { 'build:lwc': "node -e \"require('fs').writeFileSync('.lwc-built', 'yes')\"" }
     })
   );
-  for (const name of [
-    'Rinkel_Admin',
-    'Rinkel_Agent',
-    'Rinkel_Integration',
-    'Rinkel_Webhook_Guest'
-  ]) {
+  for (const name of [...PERMISSION_SETS_FOR_ADMIN, GUEST_PERMISSION_SET]) {
     write(
       `force-app/main/default/permissionsets/${name}.permissionset-meta.xml`,
       `${XML}\n<PermissionSet xmlns="http://soap.sforce.com/2006/04/metadata">\n    <label>${name}</label>\n</PermissionSet>\n`
@@ -56,6 +56,11 @@ export function createTestProject(
   write(
     'force-app/main/default/externalCredentials/Rinkel.externalCredential-meta.xml',
     `${XML}\n<ExternalCredential xmlns="http://soap.sforce.com/2006/04/metadata">\n    <authenticationProtocol>Custom</authenticationProtocol>\n    <label>Rinkel</label>\n</ExternalCredential>\n`
+  );
+  cpSync(join(repoRoot, SCHEDULE_APEX_FILE), join(root, SCHEDULE_APEX_FILE));
+  write(
+    'force-app/main/default/classes/RinkelSchedules.cls',
+    'public with sharing class RinkelSchedules {}\n'
   );
   write(
     'force-app/main/default/classes/RinkelWebhookResource.cls',

@@ -69,6 +69,29 @@ describe('Org', () => {
     expect(error.errorCode).toBe('INVALID_TYPE');
   });
 
+  it('runs anonymous Apex and turns a compile problem into an error naming line and problem', async () => {
+    const org = await Org.open(sf, 'acme');
+
+    const notDeployed = (await org
+      .executeAnonymous('RinkelSchedules.ensureScheduled();')
+      .catch((e: unknown) => e)) as OrgApiError;
+
+    expect(notDeployed).toBeInstanceOf(OrgApiError);
+    expect(notDeployed.errorCode).toBe('APEX_COMPILE_ERROR');
+    expect(notDeployed.message).toBe(
+      'Anonymous Apex did not compile (line 1): Variable does not exist: RinkelSchedules'
+    );
+
+    fake.apexClasses.add('RinkelSchedules');
+    await org.executeAnonymous('RinkelSchedules.ensureScheduled();');
+
+    expect(fake.anonymousApex).toEqual([
+      'RinkelSchedules.ensureScheduled();',
+      'RinkelSchedules.ensureScheduled();'
+    ]);
+    expect([...fake.scheduledJobs]).toHaveLength(2);
+  });
+
   it('reports sf failures with sf’s error name and a readable message', async () => {
     const error = (await Org.open(sf, 'missing').catch((e: unknown) => e)) as SfCommandError;
 

@@ -2,7 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import {
+  GUEST_PERMISSION_SET,
+  PERMISSION_SETS_FOR_ADMIN,
   SAMPLE_DATA_PLAN,
+  SCHEDULED_JOBS,
+  SCHEDULE_APEX_FILE,
   SITE_METADATA_FILE,
   activeSiteXml,
   devPackageDirectories,
@@ -17,6 +21,25 @@ const parser = new XMLParser();
 describe('setup project files', () => {
   it('finds the dev-only Weborder folder in sfdx-project.json', () => {
     expect(devPackageDirectories(root)).toEqual(['config/dev-org']);
+  });
+
+  it('names the permission sets and scheduled jobs the product really ships', () => {
+    for (const name of [...PERMISSION_SETS_FOR_ADMIN, GUEST_PERMISSION_SET]) {
+      expect(() =>
+        readFileSync(
+          join(root, 'force-app/main/default/permissionsets', `${name}.permissionset-meta.xml`)
+        )
+      ).not.toThrow();
+    }
+    const schedules = readFileSync(
+      join(root, 'force-app/main/default/classes/RinkelSchedules.cls'),
+      'utf8'
+    );
+    const jobNames = [...schedules.matchAll(/_JOB = '([^']+)'/g)].map((m) => m[1]);
+    expect(jobNames).toEqual([...SCHEDULED_JOBS]);
+    expect(readFileSync(join(root, SCHEDULE_APEX_FILE), 'utf8')).toContain(
+      'RinkelSchedules.ensureScheduled()'
+    );
   });
 
   it('ships six sample Weborders with Dutch numbers in different formats', () => {
