@@ -208,8 +208,13 @@ export default class CallTimeline extends LightningElement {
   /** Reloads what is on screen (live update or the refresh button), keeping the agent's place. */
   async refresh(): Promise<void> {
     const size = Math.min(Math.max(this.calls.length, this.effectivePageSize), MAX_REFRESH_SIZE);
+    // A live region speaks only when its text changes: cleared first, so every update is heard,
+    // and only a successful reload is announced (a failure has its own alert).
+    this.announcement = '';
     await this.load(false, size);
-    this.announcement = LABELS.liveUpdate;
+    if (this.state === 'ready') {
+      this.announcement = LABELS.liveUpdate;
+    }
   }
 
   private async subscribeToUpdates(): Promise<void> {

@@ -573,6 +573,36 @@ describe('live updates', () => {
     expect(text($(element, '[aria-live="polite"]'))).toBe(label('Live_Update'));
   });
 
+  it('announces every later update again, and no update when the reload fails', async () => {
+    jest.useFakeTimers();
+    mockGetCalls.mockResolvedValue(page(threeCalls(now)));
+    const element = mount();
+    await flush();
+    const live = () => text($(element, '[aria-live="polite"]'));
+    messageHandler()(message({ Record_Id__c: RECORD_ID }));
+    jest.advanceTimersByTime(REFRESH_DELAY_MS);
+    await flush(8);
+    expect(live()).toBe(label('Live_Update'));
+
+    // Second update: the region is emptied while reloading, so the same text is spoken again.
+    let answer: (value: CallPage) => void = () => undefined;
+    mockGetCalls.mockReturnValueOnce(new Promise<CallPage>((resolve) => (answer = resolve)));
+    messageHandler()(message({ Record_Id__c: RECORD_ID }));
+    jest.advanceTimersByTime(REFRESH_DELAY_MS);
+    await flush();
+    expect(live()).toBe('');
+    answer(page(threeCalls(now)));
+    await flush(8);
+    expect(live()).toBe(label('Live_Update'));
+
+    mockGetCalls.mockRejectedValueOnce({ body: { message: 'Rinkel is down' } });
+    messageHandler()(message({ Record_Id__c: RECORD_ID }));
+    jest.advanceTimersByTime(REFRESH_DELAY_MS);
+    await flush(8);
+    expect(text($(element, '.state_error'))).toContain('Rinkel is down');
+    expect(live()).toBe('');
+  });
+
   it('ignores events about other records', async () => {
     jest.useFakeTimers();
     mockGetCalls.mockResolvedValue(page(threeCalls(now)));
