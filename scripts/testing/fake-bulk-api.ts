@@ -330,8 +330,16 @@ export class FakeBulkApi {
   }
 
   private process(job: Job): void {
+    const occurrences = new Map<string, number>();
     for (const row of job.pending) {
-      const outcome = this.upsertTask(row.callId, row.matchStatus, row.whatId);
+      occurrences.set(row.callId, (occurrences.get(row.callId) ?? 0) + 1);
+    }
+    for (const row of job.pending) {
+      // Salesforce fails every row of an upsert chunk whose external id appears twice in it.
+      const outcome =
+        row.callId && (occurrences.get(row.callId) ?? 0) > 1
+          ? { error: `DUPLICATE_VALUE:Duplicate external id specified: ${row.callId}:--` }
+          : this.upsertTask(row.callId, row.matchStatus, row.whatId);
       if ('error' in outcome) {
         job.failures.push({ callId: row.callId, error: outcome.error });
       } else {

@@ -180,16 +180,26 @@ class RowBuilder {
     return Number.isNaN(started) || (started >= this.window.since && started <= this.window.until);
   }
 
-  async build(records: Record<string, unknown>[]): Promise<PageRows> {
+  /**
+   * @param inJob call ids already in the current job: a call listed twice (pages shift while calls
+   *        end during the run) must not become two rows of one upsert, which fails both.
+   */
+  async build(records: Record<string, unknown>[], inJob: Set<string>): Promise<PageRows> {
     const rows: PageRows = { lines: [], created: 0, updated: 0, unmatched: 0, skipped: 0 };
     const usable = new Map<string, Record<string, unknown>>();
     for (const cdr of records) {
       const callId = typeof cdr.callId === 'string' ? cdr.callId.trim() : '';
-      if (!callId || !this.inWindow(cdr)) {
+      if (!callId || !this.inWindow(cdr) || inJob.has(callId)) {
         rows.skipped++;
       } else {
+        if (usable.has(callId)) {
+          rows.skipped++;
+        }
         usable.set(callId, cdr);
       }
+    }
+    for (const callId of usable.keys()) {
+      inJob.add(callId);
     }
     if (usable.size === 0) {
       return rows;
@@ -297,11 +307,12 @@ export async function runBackfill(
       listed: 0
     };
     const jobStartPage = page;
+    const callIdsInJob = new Set<string>();
     async function* csv(): AsyncGenerator<string> {
       yield header;
       let current: CallDetailRecordPage | undefined = first;
       while (current) {
-        const rows = await builder.build(current.records);
+        const rows = await builder.build(current.records, callIdsInJob);
         report.pages++;
         job.listed += current.records.length;
         job.created += rows.created;
@@ -442,7 +453,7 @@ export function formatReport(report: BackfillReport): string[] {
   const verb = report.dryRun ? 'would be ' : '';
   const lines = [
     report.dryRun ? 'Dry run — nothing was written.' : 'Backfill complete.',
-    `  calls listed:   ${report.listed} (${report.pages} pages${report.skipped ? `, ${report.skipped} skipped: no call id or outside the window` : ''})`,
+    `  calls listed:   ${report.listed} (${report.pages} pages${report.skipped ? `, ${report.skipped} skipped: no call id, outside the window or listed twice` : ''})`,
     `  Tasks ${verb}created: ${report.created}`,
     `  Tasks ${verb}updated: ${report.updated}`,
     `  unmatched:      ${report.unmatched} (new Tasks without a record for their number; linked later when one gets it)`,

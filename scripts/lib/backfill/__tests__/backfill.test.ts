@@ -118,6 +118,24 @@ describe('backfill', () => {
     expect(org.tasks.size).toBe(60);
   });
 
+  it('a call listed on two pages of one job is uploaded once', async () => {
+    calls(60);
+    // Pages shift when a call ends during the run: the last call of page 1 comes again on page 2.
+    const shifted = rinkel.callDetailRecords[49];
+    if (!shifted) throw new Error('no call 49');
+    rinkel.callDetailRecords.splice(50, 0, { ...shifted });
+
+    const report = await runBackfill(options(), deps());
+
+    expect(report.listed).toBe(61);
+    expect(report.failed).toBe(0);
+    expect(report.created).toBe(60);
+    expect(report.skipped).toBe(1);
+    expect(report.jobs).toHaveLength(1);
+    expect(org.tasks.size).toBe(60);
+    expect(formatReport(report).join('\n')).toContain('1 skipped');
+  });
+
   it('reports failed rows with the reason from failedResults', async () => {
     calls(30);
     org.rejectCallIds.set(
