@@ -29,6 +29,7 @@ export default class CallTimeline extends LightningElement {
   announcement = '';
   now = Date.now();
   expandedIds = [];
+  overflowingIds = [];
   playingId = null;
   audioUrl = null;
   fetchingId = null;
@@ -66,6 +67,23 @@ export default class CallTimeline extends LightningElement {
       // Browsers may refuse to start without a fresh gesture; the controls are there anyway.
       audio.play()?.catch(() => undefined);
     }
+    this.measureSummaries();
+  }
+
+  /** Offers "show more" for each collapsed summary that does not fit its two lines. */
+  measureSummaries() {
+    const clamped = this.template?.querySelectorAll('p.call-summary_clamped');
+    const found = new Set(this.overflowingIds);
+    clamped?.forEach(summary => {
+      const id = summary.closest('li.call')?.dataset.id;
+      if (id && summary.scrollHeight > summary.clientHeight + 1) {
+        found.add(id);
+      }
+    });
+    // Assigned only on a change, so the re-render it causes ends here.
+    if (found.size !== this.overflowingIds.length) {
+      this.overflowingIds = [...found];
+    }
   }
   get filterOptions() {
     return [{
@@ -89,6 +107,7 @@ export default class CallTimeline extends LightningElement {
       timeZone: TIME_ZONE,
       canListen: this.canListen,
       expandedIds: new Set(this.expandedIds),
+      overflowingIds: new Set(this.overflowingIds),
       playingId: this.playingId,
       audioUrl: this.audioUrl,
       fetchingId: this.fetchingId,

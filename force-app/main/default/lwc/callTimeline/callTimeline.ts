@@ -53,6 +53,7 @@ export default class CallTimeline extends LightningElement {
   announcement = '';
   now = Date.now();
   expandedIds: string[] = [];
+  overflowingIds: string[] = [];
   playingId: string | null = null;
   audioUrl: string | null = null;
   fetchingId: string | null = null;
@@ -94,6 +95,23 @@ export default class CallTimeline extends LightningElement {
       // Browsers may refuse to start without a fresh gesture; the controls are there anyway.
       audio.play()?.catch(() => undefined);
     }
+    this.measureSummaries();
+  }
+
+  /** Offers "show more" for each collapsed summary that does not fit its two lines. */
+  private measureSummaries(): void {
+    const clamped = this.template?.querySelectorAll<HTMLElement>('p.call-summary_clamped');
+    const found = new Set(this.overflowingIds);
+    clamped?.forEach((summary) => {
+      const id = summary.closest<HTMLElement>('li.call')?.dataset.id;
+      if (id && summary.scrollHeight > summary.clientHeight + 1) {
+        found.add(id);
+      }
+    });
+    // Assigned only on a change, so the re-render it causes ends here.
+    if (found.size !== this.overflowingIds.length) {
+      this.overflowingIds = [...found];
+    }
   }
 
   get filterOptions(): { label: string; value: CallFilter }[] {
@@ -112,6 +130,7 @@ export default class CallTimeline extends LightningElement {
       timeZone: TIME_ZONE,
       canListen: this.canListen,
       expandedIds: new Set(this.expandedIds),
+      overflowingIds: new Set(this.overflowingIds),
       playingId: this.playingId,
       audioUrl: this.audioUrl,
       fetchingId: this.fetchingId,

@@ -14,8 +14,6 @@ export const REFRESH_DELAY_MS = 400;
 const DAY_MS = 86_400_000;
 /** Insights arrive minutes after a call; past a day, a missing summary will not come any more. */
 const SUMMARY_WAIT_MS = DAY_MS;
-/** Longer summaries are clamped to two lines and get "show more". */
-const CLAMP_CHARACTERS = 140;
 export function formatDuration(seconds) {
   if (seconds === null || seconds === undefined || seconds < 0 || !Number.isFinite(seconds)) {
     return '';
@@ -232,7 +230,9 @@ export function toView(call, ctx) {
   const sentiment = sentimentOf(call.sentiment);
   const summary = (call.summary ?? '').trim();
   const expanded = ctx.expandedIds.has(call.taskId);
-  const canExpand = summary.length > CLAMP_CHARACTERS;
+  // Every summary starts clamped to two lines; "show more" appears once the component has
+  // measured that the text needs more room than that (it depends on the column's width).
+  const canExpand = expanded || ctx.overflowingIds.has(call.taskId);
   const age = ctx.now - Date.parse(call.startedAt);
   const recording = recordingState(call, ctx);
   const numberText = call.externalNumberDisplay || call.externalNumber || LABELS.anonymous;
@@ -263,7 +263,7 @@ export function toView(call, ctx) {
     })),
     hasSummary: summary !== '',
     summary,
-    summaryClass: canExpand && !expanded ? 'call-summary call-summary_clamped' : 'call-summary',
+    summaryClass: expanded ? 'call-summary' : 'call-summary call-summary_clamped',
     summaryId: `summary-${call.taskId}`,
     summaryPending: summary === '' && (call.status ?? '').toUpperCase() === 'ANSWERED' && age >= 0 && age < SUMMARY_WAIT_MS,
     canExpand,

@@ -42,6 +42,8 @@ export interface ViewContext {
   timeZone: string;
   canListen: boolean;
   expandedIds: ReadonlySet<string>;
+  /** Calls whose collapsed summary was measured to need more than two lines. */
+  overflowingIds: ReadonlySet<string>;
   playingId: string | null;
   audioUrl: string | null;
   fetchingId: string | null;
@@ -102,8 +104,6 @@ export const REFRESH_DELAY_MS = 400;
 const DAY_MS = 86_400_000;
 /** Insights arrive minutes after a call; past a day, a missing summary will not come any more. */
 const SUMMARY_WAIT_MS = DAY_MS;
-/** Longer summaries are clamped to two lines and get "show more". */
-const CLAMP_CHARACTERS = 140;
 
 export function formatDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || seconds < 0 || !Number.isFinite(seconds)) {
@@ -334,7 +334,9 @@ export function toView(call: CallEntry, ctx: ViewContext): CallView {
   const sentiment = sentimentOf(call.sentiment);
   const summary = (call.summary ?? '').trim();
   const expanded = ctx.expandedIds.has(call.taskId);
-  const canExpand = summary.length > CLAMP_CHARACTERS;
+  // Every summary starts clamped to two lines; "show more" appears once the component has
+  // measured that the text needs more room than that (it depends on the column's width).
+  const canExpand = expanded || ctx.overflowingIds.has(call.taskId);
   const age = ctx.now - Date.parse(call.startedAt);
   const recording = recordingState(call, ctx);
   const numberText = call.externalNumberDisplay || call.externalNumber || LABELS.anonymous;
@@ -362,7 +364,7 @@ export function toView(call: CallEntry, ctx: ViewContext): CallView {
     topics: topics.map((topic, index) => ({ key: `${index}-${topic}`, label: topic })),
     hasSummary: summary !== '',
     summary,
-    summaryClass: canExpand && !expanded ? 'call-summary call-summary_clamped' : 'call-summary',
+    summaryClass: expanded ? 'call-summary' : 'call-summary call-summary_clamped',
     summaryId: `summary-${call.taskId}`,
     summaryPending:
       summary === '' &&

@@ -279,35 +279,93 @@ describe('AI insights', () => {
     expect($(element, '.call-sentiment')!.classList).toContain(className);
   });
 
+  /**
+   * jsdom has no layout: a summary takes one 20px line per `charsPerLine` characters, and the
+   * two-line clamp shows 40px of it. Returns the undo.
+   */
+  function layOut(charsPerLine: number): () => void {
+    const scroll = jest
+      .spyOn(Element.prototype, 'scrollHeight', 'get')
+      .mockImplementation(function (this: Element) {
+        return Math.ceil((this.textContent ?? '').trim().length / charsPerLine) * 20;
+      });
+    const client = jest
+      .spyOn(Element.prototype, 'clientHeight', 'get')
+      .mockImplementation(function (this: Element) {
+        return this.classList.contains('call-summary_clamped') ? 40 : this.scrollHeight;
+      });
+    return () => {
+      scroll.mockRestore();
+      client.mockRestore();
+    };
+  }
+
   it('collapses a long summary to two lines with a Show more button that expands it', async () => {
-    mockGetCalls.mockResolvedValue(page([fromCdr({ summary: LONG_SUMMARY })]));
-    const element = mount();
-    await flush();
-    const summary = $(element, '.call-summary')!;
-    expect(text(summary)).toBe(LONG_SUMMARY);
-    expect(summary.classList).toContain('call-summary_clamped');
-    const toggle = $(element, 'button.summary-toggle')!;
-    expect(toggle.getAttribute('aria-expanded')).toBe('false');
-    expect(toggle.getAttribute('aria-controls')).toBe(summary.id);
-    expect(text(toggle)).toBe(label('Show_More'));
+    const undo = layOut(100);
+    try {
+      mockGetCalls.mockResolvedValue(page([fromCdr({ summary: LONG_SUMMARY })]));
+      const element = mount();
+      await flush();
+      const summary = $(element, '.call-summary')!;
+      expect(text(summary)).toBe(LONG_SUMMARY);
+      expect(summary.classList).toContain('call-summary_clamped');
+      const toggle = $(element, 'button.summary-toggle')!;
+      expect(toggle.getAttribute('aria-expanded')).toBe('false');
+      expect(toggle.getAttribute('aria-controls')).toBe(summary.id);
+      expect(text(toggle)).toBe(label('Show_More'));
 
-    toggle.click();
-    await flush();
-    expect($(element, '.call-summary')!.classList).not.toContain('call-summary_clamped');
-    expect($(element, 'button.summary-toggle')!.getAttribute('aria-expanded')).toBe('true');
-    expect(text($(element, 'button.summary-toggle'))).toBe(label('Show_Less'));
+      toggle.click();
+      await flush();
+      expect($(element, '.call-summary')!.classList).not.toContain('call-summary_clamped');
+      expect($(element, 'button.summary-toggle')!.getAttribute('aria-expanded')).toBe('true');
+      expect(text($(element, 'button.summary-toggle'))).toBe(label('Show_Less'));
 
-    $(element, 'button.summary-toggle')!.click();
-    await flush();
-    expect($(element, '.call-summary')!.classList).toContain('call-summary_clamped');
+      $(element, 'button.summary-toggle')!.click();
+      await flush();
+      expect($(element, '.call-summary')!.classList).toContain('call-summary_clamped');
+      expect(text($(element, 'button.summary-toggle'))).toBe(label('Show_More'));
+    } finally {
+      undo();
+    }
   });
 
-  it('shows a short summary whole, without a toggle', async () => {
-    mockGetCalls.mockResolvedValue(page([fromCdr()]));
-    const element = mount();
-    await flush();
-    expect($(element, '.call-summary')!.classList).not.toContain('call-summary_clamped');
-    expect($(element, 'button.summary-toggle')).toBeNull();
+  it('shows a summary that fits in two lines whole, without a toggle', async () => {
+    const undo = layOut(100);
+    try {
+      mockGetCalls.mockResolvedValue(page([fromCdr()]));
+      const element = mount();
+      await flush();
+      expect(text($(element, '.call-summary'))).toBe(fromCdr().summary);
+      expect($(element, 'button.summary-toggle')).toBeNull();
+    } finally {
+      undo();
+    }
+  });
+
+  it('decides Show more by the lines the summary takes in its column, not by its length', async () => {
+    // Sidebar: the fixture's short summary needs four lines, so it is clamped with Show more.
+    let undo = layOut(35);
+    try {
+      mockGetCalls.mockResolvedValue(page([fromCdr()]));
+      const element = mount();
+      await flush();
+      expect($(element, '.call-summary')!.classList).toContain('call-summary_clamped');
+      expect(text($(element, 'button.summary-toggle'))).toBe(label('Show_More'));
+    } finally {
+      undo();
+    }
+    document.body.removeChild(document.body.firstChild!);
+    // Wide main column: even the long summary fits in two lines; a toggle would do nothing.
+    undo = layOut(LONG_SUMMARY.length);
+    try {
+      mockGetCalls.mockResolvedValue(page([fromCdr({ summary: LONG_SUMMARY })]));
+      const element = mount();
+      await flush();
+      expect(text($(element, '.call-summary'))).toBe(LONG_SUMMARY);
+      expect($(element, 'button.summary-toggle')).toBeNull();
+    } finally {
+      undo();
+    }
   });
 
   it('says the summary is pending for a recent answered call without insights, not for old or missed ones', async () => {

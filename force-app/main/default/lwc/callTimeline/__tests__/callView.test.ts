@@ -22,6 +22,7 @@ function context(overrides: Partial<ViewContext> = {}): ViewContext {
     timeZone: 'Europe/Amsterdam',
     canListen: true,
     expandedIds: new Set(),
+    overflowingIds: new Set(),
     playingId: null,
     audioUrl: null,
     fetchingId: null,
