@@ -238,6 +238,7 @@ export function toView(call, ctx) {
   const numberText = call.externalNumberDisplay || call.externalNumber || LABELS.anonymous;
   const playing = ctx.playingId === call.taskId && ctx.audioUrl !== null;
   const topics = (call.topics ?? []).filter(topic => topic.trim() !== '');
+  const playLabel = call.hasRecording ? LABELS.play : LABELS.playVoicemail;
   return {
     taskId: call.taskId,
     startedAt: call.startedAt,
@@ -270,7 +271,8 @@ export function toView(call, ctx) {
     expanded: expanded ? 'true' : 'false',
     toggleText: expanded ? LABELS.showLess : LABELS.showMore,
     showPlay: ctx.canListen && recording.playable && !playing,
-    playLabel: call.hasRecording ? LABELS.play : LABELS.playVoicemail,
+    playLabel,
+    playAriaLabel: `${playLabel} – ${numberText}, ${absoluteTime(call.startedAt, ctx.locale, ctx.timeZone)}`,
     fetching: ctx.fetchingId === call.taskId,
     playing,
     audioUrl: playing ? ctx.audioUrl : null,

@@ -87,6 +87,8 @@ export interface CallView {
   toggleText: string;
   showPlay: boolean;
   playLabel: string;
+  /** The visible label plus who and when, so screen readers can tell the Play buttons apart. */
+  playAriaLabel: string;
   fetching: boolean;
   playing: boolean;
   audioUrl: string | null;
@@ -342,6 +344,7 @@ export function toView(call: CallEntry, ctx: ViewContext): CallView {
   const numberText = call.externalNumberDisplay || call.externalNumber || LABELS.anonymous;
   const playing = ctx.playingId === call.taskId && ctx.audioUrl !== null;
   const topics = (call.topics ?? []).filter((topic) => topic.trim() !== '');
+  const playLabel = call.hasRecording ? LABELS.play : LABELS.playVoicemail;
   return {
     taskId: call.taskId,
     startedAt: call.startedAt,
@@ -375,7 +378,8 @@ export function toView(call: CallEntry, ctx: ViewContext): CallView {
     expanded: expanded ? 'true' : 'false',
     toggleText: expanded ? LABELS.showLess : LABELS.showMore,
     showPlay: ctx.canListen && recording.playable && !playing,
-    playLabel: call.hasRecording ? LABELS.play : LABELS.playVoicemail,
+    playLabel,
+    playAriaLabel: `${playLabel} – ${numberText}, ${absoluteTime(call.startedAt, ctx.locale, ctx.timeZone)}`,
     fetching: ctx.fetchingId === call.taskId,
     playing,
     audioUrl: playing ? ctx.audioUrl : null,

@@ -412,6 +412,25 @@ describe('recordings', () => {
     play.mockRestore();
   });
 
+  it('names each Play button with its caller and time for screen readers', async () => {
+    mockGetCalls.mockResolvedValue(
+      page([fromCdr({}, 1), fromCdr({ externalNumber: null, externalNumberDisplay: null }, 2)])
+    );
+    const element = mount();
+    await flush();
+    const names = $$(element, '.play').map((b) => b.getAttribute('aria-label') ?? '');
+    expect(names).toHaveLength(2);
+    const [first, second] = names;
+    expect(
+      first?.startsWith(`${label('Play')} – ${fromCdr({}, 1).externalNumberDisplay ?? ''}, `)
+    ).toBe(true);
+    expect(second?.startsWith(`${label('Play')} – ${label('Anonymous')}, `)).toBe(true);
+    // The time follows the number: the absolute start time shown on hover.
+    expect(first?.length).toBeGreaterThan(
+      `${label('Play')} – ${fromCdr({}, 1).externalNumberDisplay ?? ''}, `.length
+    );
+  });
+
   it('plays only one recording at a time', async () => {
     mockGetCalls.mockResolvedValue(page([fromCdr({}, 1), fromCdr({}, 2)]));
     mockGetStreamUrl.mockResolvedValueOnce(`${STREAM}-a`).mockResolvedValueOnce(`${STREAM}-b`);
