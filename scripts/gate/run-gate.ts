@@ -3,6 +3,7 @@
  * prints its findings as file:line, and the run fails when any step found anything.
  */
 import path from 'node:path';
+import { deployShapeStep } from './deploy-shape';
 import { metadataStep } from './metadata-check';
 import {
   apexSemanticsStep,
@@ -25,6 +26,7 @@ export const STEPS: Step[] = [
   apexSemanticsStep,
   pmdStep,
   metadataStep,
+  deployShapeStep,
   jestStep
 ];
 

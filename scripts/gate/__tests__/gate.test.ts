@@ -2,7 +2,10 @@
  * Each gate step, run on a project with planted defects, must fail and point at the defect's
  * file and line. A step that cannot fail would make `npm test` worthless.
  */
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { deployShapeStep } from '../deploy-shape';
 import { metadataStep } from '../metadata-check';
 import {
   apexSemanticsStep,
@@ -113,6 +116,52 @@ describe('6. project checks', () => {
       message: 'Apex class Orphan is not referenced by any test class'
     });
     expect(findings).toHaveLength(4);
+  });
+});
+
+describe('deploy shape', () => {
+  test('a -meta.xml without its source stops the conversion a deploy would make', async () => {
+    const findings = await findingsOf(deployShapeStep);
+    expect(findings).toEqual([
+      {
+        file: `${APEX}/Ghost.cls-meta.xml`,
+        line: 1,
+        message: expect.stringContaining("Expected source files for type 'ApexClass'")
+      }
+    ]);
+  });
+
+  test('TypeScript in a component, or a component without its compiled .js, would deploy', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'deploy-shape-'));
+    try {
+      fs.copyFileSync(path.join(BROKEN, 'sfdx-project.json'), path.join(root, 'sfdx-project.json'));
+      const bundle = path.join(root, 'force-app/main/default/lwc/widget');
+      fs.mkdirSync(bundle, { recursive: true });
+      fs.writeFileSync(path.join(bundle, 'widget.ts'), 'export default class Widget {}\n');
+      fs.writeFileSync(path.join(bundle, 'widget.html'), '<template></template>\n');
+      fs.writeFileSync(
+        path.join(bundle, 'widget.js-meta.xml'),
+        '<?xml version="1.0" encoding="UTF-8"?>\n<LightningComponentBundle xmlns="http://soap.sforce.com/2006/04/metadata">\n    <apiVersion>68.0</apiVersion>\n    <isExposed>false</isExposed>\n</LightningComponentBundle>\n'
+      );
+
+      const outcome = await deployShapeStep.run({ root });
+
+      expect(outcome.ok).toBe(false);
+      expect(outcome.findings).toEqual([
+        {
+          file: 'force-app/main/default/lwc/widget/widget.ts',
+          line: 1,
+          message: expect.stringContaining('TypeScript source would be deployed')
+        },
+        {
+          file: 'force-app/main/default/lwc/widget',
+          line: 1,
+          message: expect.stringContaining('without widget.js')
+        }
+      ]);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,0 +1,117 @@
+/**
+ * What `sf project deploy` would send, checked offline: the Salesforce CLI converts the source
+ * folders to a Metadata API package exactly as a deploy does (same registry, same .forceignore),
+ * which fails on files it cannot place (a -meta.xml without its source, an unknown folder). The
+ * converted package must then hold each component's compiled .js and none of its TypeScript.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { bin, exec } from './exec';
+import { metadataDirectories, walk } from './project';
+import { type Finding, type GateContext, type Step, result } from './types';
+
+const QUIET_SF = {
+  SF_DISABLE_TELEMETRY: 'true',
+  SF_AUTOUPDATE_DISABLE: 'true',
+  SF_SKIP_NEW_VERSION_CHECK: 'true',
+  SF_USE_PROGRESS_BAR: 'false'
+};
+
+function rel(root: string, file: string): string {
+  return path.relative(root, file).split(path.sep).join('/');
+}
+
+/** sf --json prints one JSON object; warnings may precede it. */
+function sfError(output: string): string | undefined {
+  const start = output.indexOf('{');
+  if (start < 0) return output.trim() || undefined;
+  try {
+    const parsed = JSON.parse(output.slice(start)) as { status?: number; message?: string };
+    return parsed.status === 0 ? undefined : (parsed.message ?? 'conversion failed');
+  } catch {
+    return output.trim().slice(0, 500);
+  }
+}
+
+/** The source folder of an LWC bundle, so a finding points at the file a person edits. */
+function bundleSource(root: string, dirs: string[], bundle: string): string {
+  for (const dir of dirs) {
+    const meta = walk(path.join(root, dir), (f) => f.endsWith(`${path.sep}${bundle}.js-meta.xml`));
+    const found = meta.find((f) => path.basename(path.dirname(path.dirname(f))) === 'lwc');
+    if (found) return rel(root, path.dirname(found));
+  }
+  return `lwc/${bundle}`;
+}
+
+/** The converted package's LWC bundles: TypeScript must not be there, the compiled .js must. */
+function lwcFindings(root: string, dirs: string[], outDir: string): Finding[] {
+  const findings: Finding[] = [];
+  const lwcDir = path.join(outDir, 'lwc');
+  if (!fs.existsSync(lwcDir)) return findings;
+  for (const bundle of fs.readdirSync(lwcDir)) {
+    const files = walk(path.join(lwcDir, bundle), () => true).map((f) => rel(lwcDir, f));
+    const source = bundleSource(root, dirs, bundle);
+    for (const ts of files.filter((f) => f.endsWith('.ts'))) {
+      findings.push({
+        file: `${source}/${ts.slice(bundle.length + 1)}`,
+        line: 1,
+        message: 'TypeScript source would be deployed (add **/lwc/**/*.ts to .forceignore)'
+      });
+    }
+    if (!files.includes(`${bundle}/${bundle}.js`)) {
+      findings.push({
+        file: source,
+        line: 1,
+        message: `component ${bundle} would deploy without ${bundle}.js (run \`npm run build:lwc\`)`
+      });
+    }
+  }
+  return findings;
+}
+
+export const deployShapeStep: Step = {
+  id: 'deploy-shape',
+  title: 'deploy shape (sf project convert source: what a deploy would send)',
+  async run({ root }: GateContext) {
+    const dirs = metadataDirectories(root);
+    const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rinkel-convert-'));
+    try {
+      const out = await exec(
+        bin('sf'),
+        [
+          'project',
+          'convert',
+          'source',
+          ...dirs.flatMap((dir) => ['--source-dir', dir]),
+          '--output-dir',
+          outDir,
+          '--json'
+        ],
+        { cwd: root, env: QUIET_SF }
+      );
+      const error = out.code === 0 ? undefined : (sfError(out.stdout) ?? out.stderr.trim());
+      if (error) {
+        // sf names the offending file at the start of its message.
+        const file = /^(\/\S+?): /.exec(error)?.[1];
+        const message = file ? error.slice(file.length + 2) : error;
+        return result(
+          [{ file: file ? rel(root, file) : '-', line: 1, message }],
+          'the source does not convert to a deployable package'
+        );
+      }
+      const findings = lwcFindings(root, dirs, outDir);
+      const components = (
+        fs.readFileSync(path.join(outDir, 'package.xml'), 'utf8').match(/<members>/g) ?? []
+      ).length;
+      return result(
+        findings,
+        findings.length
+          ? `${findings.length} problem(s) in the converted package`
+          : `${components} component(s) from ${dirs.join(' + ')} convert`
+      );
+    } finally {
+      fs.rmSync(outDir, { recursive: true, force: true });
+    }
+  }
+};
