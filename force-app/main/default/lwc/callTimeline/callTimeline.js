@@ -6,7 +6,7 @@ import { subscribe, unsubscribe, onError } from 'lightning/empApi';
 import LOCALE from '@salesforce/i18n/locale';
 import TIME_ZONE from '@salesforce/i18n/timeZone';
 import { LABELS } from './labels';
-import { CHANNEL, REFRESH_DELAY_MS, errorMessage, sameId, toView } from './callView';
+import { CHANNEL, REFRESH_DELAY_MS, CLOCK_TICK_MS, errorMessage, sameId, toView } from './callView';
 const DEFAULT_PAGE_SIZE = 20;
 /** A live refresh reloads what is on screen, up to the controller's maximum page. */
 const MAX_REFRESH_SIZE = 200;
@@ -39,16 +39,27 @@ export default class CallTimeline extends LightningElement {
   subscription = null;
   disconnected = false;
   refreshTimer = null;
+  clockTimer = null;
   connectedCallback() {
     this.disconnected = false;
     void this.load(false);
     void this.subscribeToUpdates();
+    // Agents keep the page open for hours: relative times, "summary pending" and recording
+    // expiry follow the clock without a reload (a minute is the finest unit shown).
+    // eslint-disable-next-line @lwc/lwc/no-async-operation
+    this.clockTimer = setInterval(() => {
+      this.now = Date.now();
+    }, CLOCK_TICK_MS);
   }
   disconnectedCallback() {
     this.disconnected = true;
     if (this.refreshTimer !== null) {
       clearTimeout(this.refreshTimer);
       this.refreshTimer = null;
+    }
+    if (this.clockTimer !== null) {
+      clearInterval(this.clockTimer);
+      this.clockTimer = null;
     }
     if (this.subscription) {
       void unsubscribe(this.subscription);

@@ -18,6 +18,7 @@ import {
   type CallView,
   CHANNEL,
   REFRESH_DELAY_MS,
+  CLOCK_TICK_MS,
   errorMessage,
   sameId,
   toView
@@ -64,11 +65,18 @@ export default class CallTimeline extends LightningElement {
   private subscription: EmpSubscription | null = null;
   private disconnected = false;
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
+  private clockTimer: ReturnType<typeof setInterval> | null = null;
 
   connectedCallback(): void {
     this.disconnected = false;
     void this.load(false);
     void this.subscribeToUpdates();
+    // Agents keep the page open for hours: relative times, "summary pending" and recording
+    // expiry follow the clock without a reload (a minute is the finest unit shown).
+    // eslint-disable-next-line @lwc/lwc/no-async-operation
+    this.clockTimer = setInterval(() => {
+      this.now = Date.now();
+    }, CLOCK_TICK_MS);
   }
 
   disconnectedCallback(): void {
@@ -76,6 +84,10 @@ export default class CallTimeline extends LightningElement {
     if (this.refreshTimer !== null) {
       clearTimeout(this.refreshTimer);
       this.refreshTimer = null;
+    }
+    if (this.clockTimer !== null) {
+      clearInterval(this.clockTimer);
+      this.clockTimer = null;
     }
     if (this.subscription) {
       void unsubscribe(this.subscription);

@@ -11,6 +11,8 @@ import { LABELS, formatLabel } from './labels';
 export const CHANNEL = '/event/Rinkel_Call_Update__e';
 /** Events for one batch of calls arrive together; one reload answers all of them. */
 export const REFRESH_DELAY_MS = 400;
+/** How often "5 minutes ago", "summary pending" and recording expiry are brought up to date. */
+export const CLOCK_TICK_MS = 60_000;
 const DAY_MS = 86_400_000;
 /** Insights arrive minutes after a call; past a day, a missing summary will not come any more. */
 const SUMMARY_WAIT_MS = DAY_MS;

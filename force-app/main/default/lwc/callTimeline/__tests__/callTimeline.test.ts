@@ -3,7 +3,7 @@ import CallTimeline from 'c/callTimeline';
 import getCalls from '@salesforce/apex/CallTimelineController.getCalls';
 import getStreamUrl from '@salesforce/apex/CallRecordingController.getStreamUrl';
 import { subscribe, unsubscribe, type EmpMessage } from 'lightning/empApi';
-import { CHANNEL, REFRESH_DELAY_MS, type CallPage } from '../callView';
+import { CHANNEL, CLOCK_TICK_MS, REFRESH_DELAY_MS, type CallPage } from '../callView';
 import { LONG_SUMMARY, OTHER_RECORD_ID, RECORD_ID, fromCdr, page, threeCalls } from './fixtures';
 
 jest.mock('@salesforce/apex/CallTimelineController.getCalls', () => ({ default: jest.fn() }), {
@@ -709,6 +709,29 @@ describe('live updates', () => {
     jest.advanceTimersByTime(REFRESH_DELAY_MS);
     await flush();
     expect(mockGetCalls).toHaveBeenCalledTimes(3);
+  });
+
+  it('moves relative times along while the page stays open, and stops when it closes', async () => {
+    jest.useFakeTimers();
+    const start = Date.now();
+    mockGetCalls.mockResolvedValue(
+      page([fromCdr({ startedAt: new Date(start - 2 * 60_000).toISOString() })])
+    );
+    const element = mount();
+    await flush();
+    const shown = () => text($(element, '.call-time time'));
+    const before = shown();
+
+    jest.advanceTimersByTime(3 * CLOCK_TICK_MS);
+    await flush();
+
+    expect(shown()).not.toBe(before);
+    expect(shown()).toBe(
+      new Intl.RelativeTimeFormat('en-US', { numeric: 'auto' }).format(-5, 'minute')
+    );
+    expect(mockGetCalls).toHaveBeenCalledTimes(1);
+    document.body.removeChild(element);
+    expect(jest.getTimerCount()).toBe(0);
   });
 
   it('keeps working when the streaming API is unavailable', async () => {
