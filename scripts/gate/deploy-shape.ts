@@ -8,30 +8,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bin, exec } from './exec';
-import { metadataDirectories, walk } from './project';
+import { SF_QUIET_ENV, parseSfJson } from '../lib/org';
+import { metadataDirectories, rel, walk } from './project';
 import { type Finding, type GateContext, type Step, result } from './types';
 
-const QUIET_SF = {
-  SF_DISABLE_TELEMETRY: 'true',
-  SF_AUTOUPDATE_DISABLE: 'true',
-  SF_SKIP_NEW_VERSION_CHECK: 'true',
-  SF_USE_PROGRESS_BAR: 'false'
-};
-
-function rel(root: string, file: string): string {
-  return path.relative(root, file).split(path.sep).join('/');
-}
-
-/** sf --json prints one JSON object; warnings may precede it. */
+/** The message of a failed `sf --json` run, or its raw output when that is not JSON. */
 function sfError(output: string): string | undefined {
-  const start = output.indexOf('{');
-  if (start < 0) return output.trim() || undefined;
-  try {
-    const parsed = JSON.parse(output.slice(start)) as { status?: number; message?: string };
-    return parsed.status === 0 ? undefined : (parsed.message ?? 'conversion failed');
-  } catch {
-    return output.trim().slice(0, 500);
-  }
+  const parsed = parseSfJson(output);
+  if (!parsed) return output.trim().slice(0, 500) || undefined;
+  if (parsed.status === 0) return undefined;
+  return typeof parsed.message === 'string' ? parsed.message : 'conversion failed';
 }
 
 /** The source folder of an LWC bundle, so a finding points at the file a person edits. */
@@ -88,7 +74,7 @@ export const deployShapeStep: Step = {
           outDir,
           '--json'
         ],
-        { cwd: root, env: QUIET_SF }
+        { cwd: root, env: SF_QUIET_ENV }
       );
       const error = out.code === 0 ? undefined : (sfError(out.stdout) ?? out.stderr.trim());
       if (error) {

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { parseQuery, type Query, type WhereClause } from '@jetstreamapp/soql-parser-js';
-import { lineAt, metadataDirectories, projectFiles, walk } from './project';
+import { lineAt, metadataDirectories, projectFiles, rel, walk } from './project';
 import standardSchema from './standard-schema.json';
 import { type Finding, type GateContext, type Step, result } from './types';
 
@@ -41,9 +41,6 @@ function text(node: unknown, key: string): string | undefined {
 }
 function root(file: string, tag: string): XmlNode | undefined {
   return children(xml.parse(fs.readFileSync(file, 'utf8')) as unknown, tag)[0];
-}
-function rel(base: string, file: string): string {
-  return path.relative(base, file).split(path.sep).join('/');
 }
 function lineOf(file: string, needle: string): number {
   const body = fs.readFileSync(file, 'utf8');

@@ -20,6 +20,11 @@ export function metadataDirectories(root: string): string[] {
   return [...dev, ...packages].filter((dir) => fs.existsSync(path.join(root, dir)));
 }
 
+/** `file` (absolute, or relative to `root`) as a root-relative path with forward slashes. */
+export function rel(root: string, file: string): string {
+  return path.relative(root, path.resolve(root, file)).split(path.sep).join('/');
+}
+
 /** All files under `dir` (recursively) whose name passes `accept`, skipping node_modules. */
 export function walk(dir: string, accept: (file: string) => boolean): string[] {
   if (!fs.existsSync(dir)) return [];

