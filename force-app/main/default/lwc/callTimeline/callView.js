@@ -241,6 +241,7 @@ export function toView(call, ctx) {
   const playing = ctx.playingId === call.taskId && ctx.audioUrl !== null;
   const topics = (call.topics ?? []).filter(topic => topic.trim() !== '');
   const playLabel = call.hasRecording ? LABELS.play : LABELS.playVoicemail;
+  const absolute = absoluteTime(call.startedAt, ctx.locale, ctx.timeZone);
   return {
     taskId: call.taskId,
     startedAt: call.startedAt,
@@ -252,7 +253,7 @@ export function toView(call, ctx) {
     statusClass: statusClass(call),
     numberText,
     relativeTime: relativeTime(call.startedAt, ctx.now, ctx.locale),
-    absoluteTime: absoluteTime(call.startedAt, ctx.locale, ctx.timeZone),
+    absoluteTime: absolute,
     durationText: formatDuration(call.durationSeconds),
     agentText: call.agentName || LABELS.noAgent,
     badges: badges(call),
@@ -274,7 +275,7 @@ export function toView(call, ctx) {
     toggleText: expanded ? LABELS.showLess : LABELS.showMore,
     showPlay: ctx.canListen && recording.playable && !playing,
     playLabel,
-    playAriaLabel: `${playLabel} – ${numberText}, ${absoluteTime(call.startedAt, ctx.locale, ctx.timeZone)}`,
+    playAriaLabel: `${playLabel} – ${numberText}, ${absolute}`,
     fetching: ctx.fetchingId === call.taskId,
     playing,
     audioUrl: playing ? ctx.audioUrl : null,
