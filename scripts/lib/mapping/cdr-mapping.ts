@@ -256,12 +256,18 @@ function insightFields(
 
 /** The network call id of a CDR. Never its own `id`: that is the CDR's id, not the call's. */
 export function cdrCallId(cdr: unknown): string | null {
-  return textAt(cdr, 'callId');
+  return normalizeId(textAt(cdr, 'callId'));
+}
+
+/** Trimmed and lower case, as RinkelIds.normalize: the External IDs are not case sensitive. */
+export function normalizeId(raw: string | null): string | null {
+  const id = raw?.trim().toLowerCase();
+  return id ? id : null;
 }
 
 /** The network call id of a webhook body (`id`; `callId` accepted too). */
 export function webhookCallId(payload: unknown): string | null {
-  return textAt(payload, 'id') ?? textAt(payload, 'callId');
+  return normalizeId(textAt(payload, 'id') ?? textAt(payload, 'callId'));
 }
 
 interface ExternalNumber {
