@@ -7,6 +7,8 @@ import path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { parseQuery, type Query, type WhereClause } from '@jetstreamapp/soql-parser-js';
 import { lineAt, metadataDirectories, projectFiles, rel, walk } from './project';
+import { accessModeFindings } from './access-mode';
+import { blankCommentsAndStrings } from './source-text';
 import standardSchema from './standard-schema.json';
 import { type Finding, type GateContext, type Step, result } from './types';
 
@@ -161,42 +163,6 @@ export class Schema {
 
 function safeParse(file: string): boolean {
   return XMLValidator.validate(fs.readFileSync(file, 'utf8')) === true;
-}
-
-/** Replaces comments and string contents with spaces so offsets (and line numbers) stay true. */
-function blankCommentsAndStrings(source: string, keepStrings: boolean): string {
-  let out = '';
-  let i = 0;
-  while (i < source.length) {
-    const two = source.slice(i, i + 2);
-    if (two === '//') {
-      while (i < source.length && source[i] !== '\n') {
-        out += ' ';
-        i++;
-      }
-    } else if (two === '/*') {
-      while (i < source.length && source.slice(i, i + 2) !== '*/') {
-        out += source[i] === '\n' ? '\n' : ' ';
-        i++;
-      }
-      out += '  ';
-      i += 2;
-    } else if (source[i] === "'") {
-      out += "'";
-      i++;
-      while (i < source.length && source[i] !== "'") {
-        const ch = source[i] === '\\' ? source.slice(i, i + 2) : (source[i] ?? '');
-        out += keepStrings ? ch : ch.replace(/[^\n]/g, ' ');
-        i += ch.length;
-      }
-      out += "'";
-      i++;
-    } else {
-      out += source[i];
-      i++;
-    }
-  }
-  return out;
 }
 
 interface SoqlLiteral {
@@ -566,7 +532,10 @@ export function checkProject(projectRoot: string): Finding[] {
     ...checkSoql(projectRoot, schema, apexFiles),
     ...checkReferences(projectRoot, schema, names, xmlOk),
     ...checkLabels(projectRoot, names, xmlOk),
-    ...checkTestReferences(projectRoot, names)
+    ...checkTestReferences(projectRoot, names),
+    ...apexFiles.flatMap((file) =>
+      accessModeFindings(rel(projectRoot, file), fs.readFileSync(file, 'utf8'))
+    )
   ];
   const seen = new Set<string>();
   return all.filter((f) => {
@@ -577,7 +546,8 @@ export function checkProject(projectRoot: string): Finding[] {
 
 export const metadataStep: Step = {
   id: 'project-checks',
-  title: 'project checks (SOQL fields, metadata XML, cross-references, labels, tests per class)',
+  title:
+    'project checks (SOQL fields, metadata XML, cross-references, labels, tests per class, access modes)',
   run({ root: projectRoot }: GateContext) {
     const findings = checkProject(projectRoot);
     return Promise.resolve(result(findings, `${findings.length} problem(s)`));
