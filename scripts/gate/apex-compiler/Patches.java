@@ -1,0 +1,67 @@
+import apex.jorje.semantic.compiler.CodeUnit;
+import apex.jorje.semantic.compiler.sfdc.CompilerProgressCallback;
+import apex.jorje.semantic.symbol.member.method.MethodInfo;
+import apex.jorje.semantic.symbol.member.method.MethodTable;
+import apex.jorje.semantic.symbol.member.method.StandardMethodInfo;
+import apex.jorje.semantic.symbol.type.TypeInfo;
+import java.util.ArrayList;
+import java.util.Collection;
+
+/**
+ * Hooks into compilation stages to patch stub types where a stub source cannot say it: the
+ * Database DML methods (insert, update, upsert, delete, undelete, merge are keywords) are declared
+ * as dml_<op> in stubs/System/Database.append.cls and copied here under their real names.
+ */
+final class Patches implements CompilerProgressCallback {
+  private static final String PREFIX = "dml_";
+  private final ProjectSymbols symbols;
+
+  Patches(ProjectSymbols symbols) {
+    this.symbols = symbols;
+  }
+
+  @Override
+  public void reportProgress(CodeUnit unit, String stage) {
+    if (System.getenv("APEX_COMPILE_TRACE_STAGES") != null) System.err.println("stage [" + stage + "] " + unit.getName() + " " + unit.getType());
+    if (!symbols.dmlMethods.isEmpty() && unit.getType() != null && symbols.dmlMethods.contains(unit.getType())
+        && "MEMBER_RESOLVE".equals(stage)) {
+      copyDmlMethods(symbols.dmlSource, unit.getType());
+      symbols.dmlMethods.remove(unit.getType());
+    }
+    if (unit.getType() != null && "MEMBER_RESOLVE".equals(stage) && unit.getSourceFile().isTrusted()
+        && "Schema.SObjectType".equals(unit.getType().getApexName())) {
+      symbols.addDescribeResults(unit.getType());
+    }
+  }
+
+  static void copyDmlMethods(TypeInfo source, TypeInfo type) {
+    if (source == null || !source.methods().isResolved()) {
+      throw new IllegalStateException("the DML method stub (System.DatabaseDml) is not resolved before System.Database");
+    }
+    MethodTable table = type.methods();
+    for (MethodInfo method : new ArrayList<>(source.methods().all())) {
+      if (!method.getName().startsWith(PREFIX)) continue;
+      MethodInfo copy = StandardMethodInfo.builder()
+          .setName(method.getName().substring(PREFIX.length()))
+          .setDefiningType(type)
+          .setModifiers(method.getModifiers())
+          .setReturnType(method.getReturnType())
+          .setNamedParameterTypes(method.getParameterTypes())
+          .build();
+      table.addDuplicatesAllowed(copy).throwIfError();
+    }
+    if (System.getenv("APEX_COMPILE_TRACE_STAGES") != null) {
+      long n = type.methods().all().stream().filter(m -> m.getName().equals("upsert")).count();
+      System.err.println("copied dml methods on " + type + " " + table.getClass() + " upserts now " + n + " of " + type.methods().all().size() + " table same " + (table == type.methods()));
+    }
+  }
+
+  @Override
+  public void addUnit(CodeUnit unit) {}
+
+  @Override
+  public void addUnits(Collection<CodeUnit> units) {}
+
+  @Override
+  public void addSavedUnit(CodeUnit unit) {}
+}
