@@ -39,6 +39,7 @@ public final class ApexCompile {
   private static final Pattern API_VERSION = Pattern.compile("<apiVersion>\\s*([0-9.]+)\\s*</apiVersion>");
 
   public static void main(String[] args) {
+    java.util.logging.LogManager.getLogManager().reset(); // jorje's lexer logs at INFO
     try {
       System.exit(run(args));
     } catch (Throwable t) {
