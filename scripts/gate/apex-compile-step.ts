@@ -132,7 +132,10 @@ export async function compileApex(root: string, dirs: string[]): Promise<Compile
   }
   const consistent = summary && (out.code === 0 ? errors.length === 0 : errors.length > 0);
   if (out.code > 1 || !consistent) {
-    return { errors, crash: `exit ${out.code}: ${(out.stderr || out.stdout).trim().slice(0, 1500)}` };
+    return {
+      errors,
+      crash: `exit ${out.code}: ${(out.stderr || out.stdout).trim().slice(0, 1500)}`
+    };
   }
   return { errors };
 }
@@ -146,7 +149,8 @@ export const apexCompileStep: Step = {
     const runs: { label: string; dirs: string[] }[] = [
       { label: packages.join(' + '), dirs: packages }
     ];
-    if (dev.length) runs.push({ label: [...packages, ...dev].join(' + '), dirs: [...packages, ...dev] });
+    if (dev.length)
+      runs.push({ label: [...packages, ...dev].join(' + '), dirs: [...packages, ...dev] });
     let outcomes: CompileRun[];
     try {
       outcomes = await Promise.all(runs.map((run) => compileApex(root, run.dirs)));
@@ -160,7 +164,11 @@ export const apexCompileStep: Step = {
     outcomes.forEach((outcome, i) => {
       const label = runs[i]?.label ?? '';
       if (outcome.crash) {
-        findings.push({ file: '-', line: 0, message: `jorje crashed (${label}): ${outcome.crash}` });
+        findings.push({
+          file: '-',
+          line: 0,
+          message: `jorje crashed (${label}): ${outcome.crash}`
+        });
       }
       for (const error of outcome.errors) {
         const key = `${error.file}:${error.line}:${error.column}:${error.message}`;

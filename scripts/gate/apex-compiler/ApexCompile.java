@@ -84,6 +84,7 @@ public final class ApexCompile {
     metadata.readSchema(schema);
     metadata.readDirectories(absolute);
     metadata.addSystemFields();
+    for (String skipped : metadata.unreadable) System.err.println("apex-compile: skipped (not XML): " + skipped);
     Stubs stubs = new Stubs(jar, stubDir);
     ProjectSymbols symbols = new ProjectSymbols(stubs, metadata);
 

@@ -62,7 +62,16 @@ final class Metadata {
     DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
     factory.setNamespaceAware(false);
     xml = factory.newDocumentBuilder();
+    xml.setErrorHandler(new org.xml.sax.helpers.DefaultHandler() {
+      @Override
+      public void fatalError(org.xml.sax.SAXParseException e) throws org.xml.sax.SAXException {
+        throw e;
+      }
+    });
   }
+
+  /** Metadata files that do not parse: skipped here (the metadata step reports them). */
+  final List<String> unreadable = new ArrayList<>();
 
   // ---- project metadata -------------------------------------------------------------------
 
@@ -100,11 +109,13 @@ final class Metadata {
     return up != null && up.getFileName() != null && up.getFileName().toString().equals(folder);
   }
 
-  private Document parse(Path file) throws Exception {
+  /** The parsed file, or null (noted in {@link #unreadable}) when it is not well-formed XML. */
+  private Document parse(Path file) throws IOException {
     try {
       return xml.parse(file.toFile());
     } catch (org.xml.sax.SAXException e) {
-      throw new IOException(file + ": XML does not parse: " + e.getMessage(), e);
+      unreadable.add(file + ": " + e.getMessage());
+      return null;
     }
   }
 
@@ -123,7 +134,9 @@ final class Metadata {
   }
 
   private void readObject(String objectName, Path file) throws Exception {
-    Element root = parse(file).getDocumentElement();
+    Document doc = parse(file);
+    if (doc == null) return;
+    Element root = doc.getDocumentElement();
     String settings = text(root, "customSettingsType");
     Kind kind;
     if (objectName.endsWith("__mdt")) kind = Kind.CUSTOM_METADATA;
@@ -139,7 +152,9 @@ final class Metadata {
   }
 
   private void readField(String objectName, Path file) throws Exception {
-    Element root = parse(file).getDocumentElement();
+    Document doc = parse(file);
+    if (doc == null) return;
+    Element root = doc.getDocumentElement();
     String fieldName = text(root, "fullName");
     if (fieldName == null) {
       String f = file.getFileName().toString();
@@ -203,7 +218,9 @@ final class Metadata {
   }
 
   private void readLabels(Path file) throws Exception {
-    Element root = parse(file).getDocumentElement();
+    Document doc = parse(file);
+    if (doc == null) return;
+    Element root = doc.getDocumentElement();
     for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
       if (n instanceof Element && ((Element) n).getTagName().equals("labels")) {
         String name = text((Element) n, "fullName");

@@ -23,15 +23,12 @@ final class Patches implements CompilerProgressCallback {
   @Override
   public void reportProgress(CodeUnit unit, String stage) {
     if (System.getenv("APEX_COMPILE_TRACE_STAGES") != null) System.err.println("stage [" + stage + "] " + unit.getName() + " " + unit.getType());
-    if (!symbols.dmlMethods.isEmpty() && unit.getType() != null && symbols.dmlMethods.contains(unit.getType())
-        && "MEMBER_RESOLVE".equals(stage)) {
-      copyDmlMethods(symbols.dmlSource, unit.getType());
-      symbols.dmlMethods.remove(unit.getType());
-    }
-    if (unit.getType() != null && "MEMBER_RESOLVE".equals(stage) && unit.getSourceFile().isTrusted()
-        && "Schema.SObjectType".equals(unit.getType().getApexName())) {
-      symbols.addDescribeResults(unit.getType());
-    }
+    // A stub attached late (during a user class's validation) runs its stages inside find(), before
+    // find() returns its type: recognise the stubs by name, not by what find() returned.
+    TypeInfo type = unit.getType();
+    if (type == null || !"MEMBER_RESOLVE".equals(stage) || !unit.getSourceFile().isTrusted()) return;
+    if ("System.Database".equals(type.getApexName())) copyDmlMethods(symbols.dmlSource, type);
+    if ("Schema.SObjectType".equals(type.getApexName())) symbols.addDescribeResults(type);
   }
 
   static void copyDmlMethods(TypeInfo source, TypeInfo type) {

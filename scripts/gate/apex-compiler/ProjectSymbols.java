@@ -34,13 +34,9 @@ final class ProjectSymbols implements SymbolProvider {
   private final Map<String, TypeInfo> attached = new HashMap<>();
   private final Map<String, SObjectTypeInfo> sobjects = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
   final Map<String, Integer> asked = new TreeMap<>();
-  /** Stub types whose dml_<op> methods still have to be copied as <op> (see Patches). */
-  final java.util.List<TypeInfo> dmlMethods = new java.util.ArrayList<>();
   private SymbolResolver resolver;
   /** The stub type holding the DML methods as dml_<op> (stubs/System/DatabaseDml.cls). */
   TypeInfo dmlSource;
-  /** Schema.SObjectType: gets one static member per SObject (Schema.SObjectType.Task) in Patches. */
-  TypeInfo schemaSObjectType;
 
   /** Schema.SObjectType.<Object> for every SObject the compile knows: its DescribeSObjectResult. */
   void addDescribeResults(TypeInfo schemaType) {
@@ -82,8 +78,6 @@ final class ProjectSymbols implements SymbolProvider {
     if (key.equals("system/database")) dmlSource = find(symbols, referencingType, "system/databasedml");
     TypeInfo type = symbols.getCompilerService().attachSource(symbols, source, key);
     attached.put(key, type);
-    if (key.equals("system/database")) dmlMethods.add(type);
-    if (key.equals("schema/sobjecttype")) schemaSObjectType = type;
     return type;
   }
 
