@@ -91,12 +91,7 @@ public final class ApexCompile {
     List<SourceFile> sources = new ArrayList<>();
     Map<SourceFile, String> paths = new IdentityHashMap<>();
     for (Path dir : absolute) {
-      List<Path> files;
-      try (Stream<Path> walk = Files.walk(dir)) {
-        files = walk.filter(p -> p.toString().endsWith(".cls") || p.toString().endsWith(".trigger"))
-            .filter(Files::isRegularFile).sorted().collect(Collectors.toList());
-      }
-      for (Path file : files) {
+      for (Path file : files(dir, name -> name.endsWith(".cls") || name.endsWith(".trigger"))) {
         SourceFile source = SourceFile.builder()
             .setBody(Files.readString(file))
             .setKnownName(file.getFileName().toString().replaceFirst("\\.(cls|trigger)$", ""))
@@ -159,6 +154,27 @@ public final class ApexCompile {
     if (System.getenv("APEX_COMPILE_TRACE") != null) symbols.asked.forEach((k, v) -> System.err.println("asked " + k));
     System.out.println("apex-compile: " + sources.size() + " file(s) compiled, " + errors.size() + " error(s)");
     return errors.isEmpty() ? 0 : 1;
+  }
+
+  /** Regular files under `dir` at any depth whose name passes `accept`, skipping node_modules and dot folders. */
+  static List<Path> files(Path dir, java.util.function.Predicate<String> accept) throws java.io.IOException {
+    List<Path> out = new ArrayList<>();
+    Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<Path>() {
+      @Override
+      public java.nio.file.FileVisitResult preVisitDirectory(Path d, java.nio.file.attribute.BasicFileAttributes a) {
+        String name = d.getFileName() == null ? "" : d.getFileName().toString();
+        boolean skip = !d.equals(dir) && (name.startsWith(".") || name.equals("node_modules"));
+        return skip ? java.nio.file.FileVisitResult.SKIP_SUBTREE : java.nio.file.FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a) {
+        if (a.isRegularFile() && accept.test(f.getFileName().toString())) out.add(f);
+        return java.nio.file.FileVisitResult.CONTINUE;
+      }
+    });
+    out.sort(null);
+    return out;
   }
 
   private static int byPathAndLine(String a, String b) {

@@ -42,6 +42,7 @@ final class Metadata {
     /** Child relationship name (Tasks) to child object. */
     final Map<String, String> children = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     boolean nameIsAutoNumber;
+    boolean activities;
 
     SObject(String name, Kind kind) {
       this.name = name;
@@ -78,9 +79,7 @@ final class Metadata {
   void readDirectories(List<Path> dirs) throws Exception {
     List<Path> files = new ArrayList<>();
     for (Path dir : dirs) {
-      try (Stream<Path> walk = Files.walk(dir)) {
-        files.addAll(walk.filter(Files::isRegularFile).sorted().collect(Collectors.toList()));
-      }
+      files.addAll(ApexCompile.files(dir, name -> name.endsWith("-meta.xml")));
     }
     // Object definitions first, so that fields found in another directory land on the right kind.
     for (Path file : files) {
@@ -149,6 +148,7 @@ final class Metadata {
     object.kind = kind;
     Element nameField = child(root, "nameField");
     object.nameIsAutoNumber = nameField != null && "AutoNumber".equals(text(nameField, "type"));
+    object.activities = "true".equals(text(root, "enableActivities"));
   }
 
   private void readField(String objectName, Path file) throws Exception {
@@ -276,6 +276,10 @@ final class Metadata {
           o.field("LastActivityDate", "Date", false);
           o.field("LastViewedDate", "Datetime", false);
           o.field("LastReferencedDate", "Datetime", false);
+          if (o.activities) {
+            o.children.putIfAbsent("Tasks", "Task");
+            o.children.putIfAbsent("Events", "Event");
+          }
           break;
         case LIST_SETTING:
         case HIERARCHY_SETTING:

@@ -22,7 +22,6 @@ final class Patches implements CompilerProgressCallback {
 
   @Override
   public void reportProgress(CodeUnit unit, String stage) {
-    if (System.getenv("APEX_COMPILE_TRACE_STAGES") != null) System.err.println("stage [" + stage + "] " + unit.getName() + " " + unit.getType());
     // A stub attached late (during a user class's validation) runs its stages inside find(), before
     // find() returns its type: recognise the stubs by name, not by what find() returned.
     TypeInfo type = unit.getType();
@@ -46,10 +45,6 @@ final class Patches implements CompilerProgressCallback {
           .setNamedParameterTypes(method.getParameterTypes())
           .build();
       table.addDuplicatesAllowed(copy).throwIfError();
-    }
-    if (System.getenv("APEX_COMPILE_TRACE_STAGES") != null) {
-      long n = type.methods().all().stream().filter(m -> m.getName().equals("upsert")).count();
-      System.err.println("copied dml methods on " + type + " " + table.getClass() + " upserts now " + n + " of " + type.methods().all().size() + " table same " + (table == type.methods()));
     }
   }
 

@@ -46,9 +46,6 @@ final class ProjectSymbols implements SymbolProvider {
       schemaType.fields().add(DynamicFieldInfoFactory.createSObjectTypeDescribeResult(
           schemaType, result, object.name, object.name)).throwIfError();
     }
-    if (System.getenv("APEX_COMPILE_TRACE_STAGES") != null) {
-      System.err.println("describe results added to " + schemaType + " " + schemaType.fields().getClass() + " " + schemaType.fields().all().size() + " result type " + result);
-    }
   }
 
   /** The real (stub-backed) type for one of jorje's internal type names, e.g. Schema.SObjectField. */
