@@ -79,6 +79,11 @@ async function buildDriver(): Promise<string> {
     } catch (error) {
       if (!fs.existsSync(path.join(classes, 'ApexCompile.class'))) throw error;
     }
+    // Builds of older driver sources are never used again.
+    for (const old of fs.readdirSync(CACHE)) {
+      if (old !== path.basename(classes) && !old.startsWith('tmp-'))
+        fs.rmSync(path.join(CACHE, old), { recursive: true, force: true });
+    }
     return classes;
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
