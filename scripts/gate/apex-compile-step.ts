@@ -62,6 +62,9 @@ async function buildDriver(): Promise<string> {
     const out = await exec(
       'javac',
       [
+        ...JVM.map((flag) => `-J${flag}`),
+        '-proc:none',
+        '-implicit:none',
         '-nowarn',
         '-encoding',
         'UTF-8',
