@@ -8,9 +8,11 @@ import java.util.ArrayList;
 import java.util.Collection;
 
 /**
- * Hooks into compilation stages to patch stub types where a stub source cannot say it: the
- * Database DML methods (insert, update, upsert, delete, undelete, merge are keywords) are declared
- * as dml_<op> in stubs/System/Database.append.cls and copied here under their real names.
+ * Hooks into compilation stages to patch stub types where a stub source cannot say it, just before
+ * jorje fills and freezes their member tables (MEMBER_RESOLVE):
+ * - System.Database: the DML methods (insert, update, upsert, delete, undelete, merge are
+ *   keywords) are declared as dml_<op> in stubs/System/DatabaseDml.cls and copied under <op>;
+ * - Schema.SObjectType: one static member per SObject (Schema.SObjectType.Task).
  */
 final class Patches implements CompilerProgressCallback {
   private static final String PREFIX = "dml_";
