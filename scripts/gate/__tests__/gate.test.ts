@@ -121,6 +121,31 @@ describe("Apex compile with Salesforce's compiler (jorje)", () => {
     expect(findings).toHaveLength(4);
   });
 
+  test('a driver failure fails the step instead of counting as zero errors', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'apex-compile-'));
+    try {
+      fs.writeFileSync(
+        path.join(root, 'sfdx-project.json'),
+        JSON.stringify({ packageDirectories: [{ path: 'app' }] })
+      );
+      const fields = path.join(root, 'app/objects/Thing__c/fields');
+      fs.mkdirSync(fields, { recursive: true });
+      fs.writeFileSync(
+        path.join(fields, 'Where__c.field-meta.xml'),
+        '<?xml version="1.0" encoding="UTF-8"?>\n<CustomField xmlns="http://soap.sforce.com/2006/04/metadata">\n    <fullName>Where__c</fullName>\n    <type>NoSuchType</type>\n</CustomField>\n'
+      );
+
+      const outcome = await apexCompileStep.run({ root });
+
+      expect(outcome.ok).toBe(false);
+      expect(outcome.findings).toEqual([
+        { file: '-', line: 0, message: expect.stringContaining('jorje crashed (app): exit 2') }
+      ]);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   test('a clean class, trigger and test compile with zero errors', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'apex-compile-'));
     try {
