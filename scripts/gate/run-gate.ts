@@ -3,6 +3,7 @@
  * prints its findings as file:line, and the run fails when any step found anything.
  */
 import path from 'node:path';
+import { apexCompileStep } from './apex-compile-step';
 import { deployShapeStep } from './deploy-shape';
 import { metadataStep } from './metadata-check';
 import {
@@ -24,6 +25,7 @@ export const STEPS: Step[] = [
   typecheckStep,
   lwcBuildStep,
   apexSemanticsStep,
+  apexCompileStep,
   pmdStep,
   metadataStep,
   deployShapeStep,
