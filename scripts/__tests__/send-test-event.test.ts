@@ -1,6 +1,6 @@
 // `npm run send-test-event` against a real HTTP server on loopback standing in for the Site.
 
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -143,16 +143,12 @@ describe('npm run send-test-event', () => {
     );
   });
 
-  it('ships a sample body for every event, equal to the shared fixtures', () => {
-    const shared = join(process.cwd(), '..', 'shared', 'fixtures', 'rinkel');
+  it('ships a sample body for every event', () => {
     for (const event of RINKEL_EVENTS) {
       const local = readFileSync(join(process.cwd(), SAMPLE_EVENTS_DIR, `${event}.json`), 'utf8');
       expect(JSON.parse(local)).toEqual(
         expect.objectContaining({ id: expect.any(String) as unknown })
       );
-      if (existsSync(shared)) {
-        expect(local).toBe(readFileSync(join(shared, `${event}.json`), 'utf8'));
-      }
     }
   });
 });

@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sourceFile } from '../core/paths';
 import { parseSetupArgs } from '../lib/config';
 import { createMemoryLogger } from '../lib/log';
 import { readLocalState, sha256Hex } from '../lib/secret';
@@ -187,7 +188,7 @@ describe('npm run setup', () => {
   it('deploys again when a source file changed, and only then', async () => {
     await setup([]);
     const before = org.deploys.length;
-    const file = join(project.root, 'force-app/main/default/classes/RinkelWebhookResource.cls');
+    const file = sourceFile('classes', 'RinkelWebhookResource.cls', project.root);
     const text = readFileSync(file, 'utf8');
     writeFileSync(file, `${text}// changed\n`);
 

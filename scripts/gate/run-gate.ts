@@ -16,7 +16,7 @@ import {
   typecheckStep
 } from './tool-steps';
 import { formatFinding, type Step } from './types';
-import { REPO_ROOT } from './exec';
+import { REPO_ROOT } from '../core/paths';
 
 export const STEPS: Step[] = [
   prettierStep,

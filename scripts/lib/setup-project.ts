@@ -5,10 +5,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isRecord } from '../core/json';
+import { sourceFiles } from '../core/paths';
 
 // Names from docs/architecture.md
 // The admin who runs setup gets everything, so a fresh org can be tried end to end at once
@@ -23,7 +21,10 @@ export const PERMISSION_SETS_FOR_ADMIN = [
 export const INTEGRATION_PERMISSION_SET = 'Rinkel_Integration';
 export const GUEST_PERMISSION_SET = 'Rinkel_Webhook_Guest';
 export const SITE_NAME = 'Rinkel_Webhooks';
-export const SITE_METADATA_FILE = 'force-app/main/default/sites/Rinkel_Webhooks.site-meta.xml';
+/** The committed Site metadata (absolute path), wherever it sits in the package directories; undefined when missing. */
+export function siteMetadataFile(projectRoot: string): string | undefined {
+  return sourceFiles('sites', `${SITE_NAME}.site-meta.xml`, projectRoot)[0];
+}
 export const TRIGGER_NAME = 'RinkelWebhookTrigger';
 export const SUBSCRIBER_CONFIG_NAME = 'RinkelWebhookTriggerConfig';
 export const SUBSCRIBER_BATCH_SIZE = 200;
@@ -32,7 +33,6 @@ export const EXTERNAL_CREDENTIAL_PRINCIPAL = 'ApiKey';
 export const EXTERNAL_CREDENTIAL_PARAMETER = 'ApiKey';
 export const SECRET_SETTING = 'Rinkel_Webhook_Secret__c';
 export const SECRET_HASH_FIELD = 'Secret_Hash__c';
-export const PRODUCT_SOURCE_DIR = 'force-app';
 /** Anonymous Apex that schedules reconciliation and retention (RinkelSchedules.ensureScheduled). */
 export const SCHEDULE_APEX_FILE = 'scripts/apex/schedule.apex';
 /** CronJobDetail names RinkelSchedules.cls uses; a test keeps the two in step. */
@@ -71,20 +71,6 @@ export function hashSources(projectRoot: string, dirs: string[]): string {
     walk(join(projectRoot, dir));
   }
   return hash.digest('hex');
-}
-
-/** The dev-only source folders (sample Weborder__c) listed in sfdx-project.json. */
-export function devPackageDirectories(projectRoot: string): string[] {
-  const file = join(projectRoot, 'sfdx-project.json');
-  if (!existsSync(file)) {
-    return [];
-  }
-  const project: unknown = JSON.parse(readFileSync(file, 'utf8'));
-  const plugins = isRecord(project) && isRecord(project.plugins) ? project.plugins : undefined;
-  const rinkel = plugins && isRecord(plugins.rinkel) ? plugins.rinkel : undefined;
-  const dirs =
-    rinkel && Array.isArray(rinkel.devPackageDirectories) ? rinkel.devPackageDirectories : [];
-  return dirs.filter((d): d is string => typeof d === 'string' && existsSync(join(projectRoot, d)));
 }
 
 export function subscriberConfigXml(username: string): string {

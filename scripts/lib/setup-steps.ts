@@ -31,7 +31,6 @@ import {
   GUEST_PERMISSION_SET,
   INTEGRATION_PERMISSION_SET,
   PERMISSION_SETS_FOR_ADMIN,
-  PRODUCT_SOURCE_DIR,
   SAMPLE_DATA_PLAN,
   SAMPLE_OBJECT,
   SAMPLE_PERMISSION_SET,
@@ -39,18 +38,18 @@ import {
   SCHEDULE_APEX_FILE,
   SECRET_HASH_FIELD,
   SECRET_SETTING,
-  SITE_METADATA_FILE,
   SITE_NAME,
   SUBSCRIBER_CONFIG_NAME,
   TRIGGER_NAME,
   activeSiteXml,
-  devPackageDirectories,
   hashSources,
   readSampleRecords,
   samplePermissionSetXml,
+  siteMetadataFile,
   subscriberConfigXml
 } from './setup-project';
 import { registerWebhooks } from './webhook-commands';
+import { devPackageDirectories, packageDirectories } from '../core/paths';
 
 export interface SetupContext {
   projectRoot: string;
@@ -265,7 +264,10 @@ export async function buildComponents(run: SetupRun, r: StepReporter): Promise<v
 
 export async function deployProduct(run: SetupRun, r: StepReporter): Promise<void> {
   const { options, org, isScratch, state, saveState, projectRoot } = run;
-  const dirs = [PRODUCT_SOURCE_DIR, ...(isScratch ? devPackageDirectories(projectRoot) : [])];
+  const dirs = [
+    ...packageDirectories(projectRoot),
+    ...(isScratch ? devPackageDirectories(projectRoot) : [])
+  ];
   const hash = hashSources(projectRoot, dirs);
   if (!options.forceDeploy && state.deployedSourceHash === hash) {
     r.unchanged(
@@ -591,11 +593,11 @@ export async function activateSite(
     );
   }
   if (str(site.Status) !== 'Active') {
-    const file = join(projectRoot, SITE_METADATA_FILE);
-    if (!existsSync(file)) {
+    const file = siteMetadataFile(projectRoot);
+    if (!file) {
       throw new SetupStepError(
         'Webhook Site',
-        `The Site is inactive and ${SITE_METADATA_FILE} is missing, so setup cannot activate it.`,
+        `The Site is inactive and its metadata (sites/${SITE_NAME}.site-meta.xml) is missing from the project, so setup cannot activate it.`,
         `Activate it by hand: Setup → Sites → ${SITE_NAME} → Activate.`
       );
     }

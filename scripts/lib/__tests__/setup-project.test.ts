@@ -7,13 +7,13 @@ import {
   SAMPLE_DATA_PLAN,
   SCHEDULED_JOBS,
   SCHEDULE_APEX_FILE,
-  SITE_METADATA_FILE,
   activeSiteXml,
-  devPackageDirectories,
   readSampleRecords,
   samplePermissionSetXml,
+  siteMetadataFile,
   subscriberConfigXml
 } from '../setup-project';
+import { devPackageDirectories, sourceFile } from '../../core/paths';
 
 const root = process.cwd();
 const parser = new XMLParser();
@@ -26,15 +26,10 @@ describe('setup project files', () => {
   it('names the permission sets and scheduled jobs the product really ships', () => {
     for (const name of [...PERMISSION_SETS_FOR_ADMIN, GUEST_PERMISSION_SET]) {
       expect(() =>
-        readFileSync(
-          join(root, 'force-app/main/default/permissionsets', `${name}.permissionset-meta.xml`)
-        )
+        readFileSync(sourceFile('permissionsets', `${name}.permissionset-meta.xml`, root))
       ).not.toThrow();
     }
-    const schedules = readFileSync(
-      join(root, 'force-app/main/default/classes/RinkelSchedules.cls'),
-      'utf8'
-    );
+    const schedules = readFileSync(sourceFile('classes', 'RinkelSchedules.cls', root), 'utf8');
     const jobNames = [...schedules.matchAll(/_JOB = '([^']+)'/g)].map((m) => m[1]);
     expect(jobNames).toEqual([...SCHEDULED_JOBS]);
     expect(readFileSync(join(root, SCHEDULE_APEX_FILE), 'utf8')).toContain(
@@ -58,7 +53,7 @@ describe('setup project files', () => {
   });
 
   it('activates the committed Site metadata without touching anything else', () => {
-    const committed = readFileSync(join(root, SITE_METADATA_FILE), 'utf8');
+    const committed = readFileSync(siteMetadataFile(root) ?? '', 'utf8');
     const active = activeSiteXml(committed);
 
     const parsed = parser.parse(active) as { CustomSite: Record<string, unknown> };

@@ -1,5 +1,5 @@
 // Rinkel call detail record (CDR) / callInsights webhook → Task field values.
-// Mirrors force-app/main/default/classes/CallTaskMapper.cls; both run RinkelMappingVectors.json.
+// Mirrors force-app/call-tasks/classes/CallTaskMapper.cls; both run RinkelMappingVectors.json.
 // Matching (WhatId, match status) and the owner are decided by the org, not here.
 
 import {

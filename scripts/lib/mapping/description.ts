@@ -1,5 +1,5 @@
 // The Task Description text: a fixed header block, optional media lines, and the AI section.
-// Mirrors force-app/main/default/classes/CallDescription.cls; both run RinkelMappingVectors.json.
+// Mirrors force-app/call-tasks/classes/CallDescription.cls; both run RinkelMappingVectors.json.
 //
 //   Richting  : Inkomend
 //   Status    : Beantwoord

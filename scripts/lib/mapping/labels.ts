@@ -1,11 +1,11 @@
 // The custom labels of the org, read from the same metadata files that deploy them, so the
 // TypeScript mapping can never drift from the text Apex writes on the Task.
-//   force-app/main/default/labels/CustomLabels.labels-meta.xml   master language en_US
-//   force-app/main/default/translations/<lang>.translation-meta.xml
+//   labels/CustomLabels.labels-meta.xml        master language en_US
+//   translations/<lang>.translation-meta.xml   (both found in the package directories)
 
 import fs from 'node:fs';
-import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
+import { REPO_ROOT, sourceFiles } from '../../core/paths';
 
 export const LABEL_LANGUAGES = ['en_US', 'nl_NL'] as const;
 export type LabelLanguage = (typeof LABEL_LANGUAGES)[number];
@@ -19,8 +19,6 @@ export interface LabelCatalog {
   /** Whether the language has its own translation of the label. */
   isTranslated(name: string, language: LabelLanguage): boolean;
 }
-
-export const DEFAULT_PROJECT_ROOT = path.resolve(__dirname, '..', '..', '..');
 
 const parser = new XMLParser({
   ignoreAttributes: true,
@@ -92,20 +90,21 @@ export function parseLabels(
 }
 
 /** Reads the label files of a Salesforce DX project (default: this repository). */
-export function loadLabels(projectRoot: string = DEFAULT_PROJECT_ROOT): LabelCatalog {
-  const base = path.join(projectRoot, 'force-app', 'main', 'default');
-  const read = (file: string): string | undefined => {
-    const full = path.join(base, file);
-    return fs.existsSync(full) ? fs.readFileSync(full, 'utf8') : undefined;
+export function loadLabels(projectRoot: string = REPO_ROOT): LabelCatalog {
+  const read = (folder: string, name: string): string | undefined => {
+    const full = sourceFiles(folder, name, projectRoot)[0];
+    return full ? fs.readFileSync(full, 'utf8') : undefined;
   };
-  const masterXml = read(path.join('labels', 'CustomLabels.labels-meta.xml'));
+  const masterXml = read('labels', 'CustomLabels.labels-meta.xml');
   if (masterXml === undefined) {
-    throw new Error(`No CustomLabels.labels-meta.xml under ${base}`);
+    throw new Error(
+      `No labels/CustomLabels.labels-meta.xml in the package directories of ${projectRoot}`
+    );
   }
   const translations: Partial<Record<LabelLanguage, string>> = {};
   for (const language of LABEL_LANGUAGES) {
     if (language !== MASTER_LANGUAGE) {
-      const xml = read(path.join('translations', `${language}.translation-meta.xml`));
+      const xml = read('translations', `${language}.translation-meta.xml`);
       if (xml !== undefined) {
         translations[language] = xml;
       }

@@ -1,7 +1,7 @@
 // Phone numbers to E.164, the matching key between a Rinkel call and a Weborder.
 //
-// The same algorithm lives in Apex (force-app/main/default/classes/PhoneNormalizer.cls); both run
-// the shared vectors in force-app/main/default/staticresources/RinkelPhoneVectors.json. Keep the
+// The same algorithm lives in Apex (force-app/call-tasks/classes/PhoneNormalizer.cls); both run
+// the shared vectors in force-app/call-tasks/staticresources/RinkelPhoneVectors.json. Keep the
 // rules small and table-driven so the two implementations stay easy to compare line by line.
 // libphonenumber-js is deliberately NOT used here: Apex has no equivalent, and the point is that
 // both sides compute the same key. The tests check the vectors against libphonenumber-js instead.

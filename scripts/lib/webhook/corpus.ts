@@ -5,14 +5,12 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { REPO_ROOT, staticResource } from '../../core/paths';
 import type { WebhookRequest } from './validate';
 
-export const REPO_ROOT = path.resolve(__dirname, '../../..');
 export const CORPUS_DIR = path.join(REPO_ROOT, 'test-data', 'hostile');
-export const STATIC_RESOURCE_FILE = path.join(
-  REPO_ROOT,
-  'force-app/main/default/staticresources/RinkelHostileCorpus.json'
-);
+/** The static resource RinkelHostileCorpus, wherever it sits in the package directories. */
+export const STATIC_RESOURCE_FILE = staticResource('RinkelHostileCorpus');
 /** A test value, stored only as its hash by the tests; it opens nothing anywhere. */
 export const CORPUS_SECRET = 'hostile-corpus-test-secret-not-a-real-one-4f9c2a7e1b';
 

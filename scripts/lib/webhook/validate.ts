@@ -1,6 +1,6 @@
 // What the org's webhook endpoint answers to one request, computed offline.
 //
-// Mirrors force-app/main/default/classes/RinkelWebhookResource.cls and RinkelWebhookParser.cls
+// Mirrors force-app/intake/classes/RinkelWebhookResource.cls and RinkelWebhookParser.cls
 // check by check, in the same order: secret (401) → event name (404) → body size (413) → parse and
 // call id (400) → normalised payload size (413) → 200. Where Apex and JavaScript differ (String.trim,
 // URL decoding, regexes) this module spells out the Apex/Java behaviour instead of the JS default.

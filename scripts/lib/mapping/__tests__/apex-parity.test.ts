@@ -1,7 +1,7 @@
 // The Apex mapping cannot run here, so besides the shared vectors this test compares the tables
 // both implementations are built from, straight from the Apex source.
 import fs from 'node:fs';
-import path from 'node:path';
+import { sourceFile } from '../../../core/paths';
 import {
   CAUSES,
   COUNTRY_RULES,
@@ -12,8 +12,8 @@ import {
   STATUS_LABELS
 } from '../index';
 
-const CLASSES = path.resolve(__dirname, '../../../../force-app/main/default/classes');
-const apex = (name: string): string => fs.readFileSync(path.join(CLASSES, `${name}.cls`), 'utf8');
+const apex = (name: string): string =>
+  fs.readFileSync(sourceFile('classes', `${name}.cls`), 'utf8');
 /** An Apex string literal's content as the regex/text it denotes. */
 const unescape = (literal: string): string => literal.replace(/\\\\/g, '\\').replace(/\\'/g, "'");
 

@@ -12,7 +12,7 @@ import { existingFor, readMappingVectors } from './vectors';
 
 const labels = loadLabels();
 const vectors = readMappingVectors();
-const FIXTURES = path.resolve(__dirname, '../../../../../shared/fixtures/rinkel');
+const FIXTURES = path.resolve(__dirname, '../../../testing/fixtures/rinkel');
 
 const perLanguage = <T extends { name: string }>(items: T[]): [string, LabelLanguage, T][] =>
   items.flatMap((item) =>

@@ -1,17 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { sourceFile } from '../../../core/paths';
 import { formatLabel, loadLabels, parseLabels } from '../labels';
 
 const labels = loadLabels();
 const MAPPING_DIR = path.resolve(__dirname, '..');
-const APEX_DIR = path.resolve(__dirname, '../../../../force-app/main/default/classes');
 
 /** Every 'Rinkel_…' label name the mapping code (TS and Apex) refers to. */
 function referencedLabels(): Set<string> {
   const names = new Set<string>();
   const sources = [
     ...fs.readdirSync(MAPPING_DIR).map((f) => path.join(MAPPING_DIR, f)),
-    ...['CallTaskMapper.cls', 'CallDescription.cls'].map((f) => path.join(APEX_DIR, f))
+    ...['CallTaskMapper.cls', 'CallDescription.cls'].map((f) => sourceFile('classes', f))
   ].filter((file) => /\.(ts|cls)$/.test(file) && fs.existsSync(file));
   for (const file of sources) {
     for (const match of fs.readFileSync(file, 'utf8').matchAll(/'(Rinkel_[A-Za-z_]+)'/g)) {

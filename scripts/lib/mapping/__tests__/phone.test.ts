@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import path from 'node:path';
+import { staticResource } from '../../../core/paths';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { COUNTRY_RULES, normalizePhone } from '../phone';
 
@@ -11,10 +11,7 @@ interface PhoneVector {
   libphonenumberDiffers?: string;
 }
 
-const VECTORS_FILE = path.resolve(
-  __dirname,
-  '../../../../force-app/main/default/staticresources/RinkelPhoneVectors.json'
-);
+const VECTORS_FILE = staticResource('RinkelPhoneVectors');
 const vectors = (JSON.parse(fs.readFileSync(VECTORS_FILE, 'utf8')) as { vectors: PhoneVector[] })
   .vectors;
 

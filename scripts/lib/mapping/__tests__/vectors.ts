@@ -1,12 +1,7 @@
 // Typed access to the shared vector files (the same static resources the Apex tests read).
 import fs from 'node:fs';
-import path from 'node:path';
+import { staticResource } from '../../../core/paths';
 import type { LabelLanguage } from '../labels';
-
-export const STATIC_RESOURCES = path.resolve(
-  __dirname,
-  '../../../../force-app/main/default/staticresources'
-);
 
 export type FieldValue = string | number | null;
 
@@ -53,7 +48,7 @@ export interface MappingVectors {
 
 export function readMappingVectors(): MappingVectors {
   return JSON.parse(
-    fs.readFileSync(path.join(STATIC_RESOURCES, 'RinkelMappingVectors.json'), 'utf8')
+    fs.readFileSync(staticResource('RinkelMappingVectors'), 'utf8')
   ) as MappingVectors;
 }
 
