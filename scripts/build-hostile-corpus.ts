@@ -9,7 +9,7 @@ import {
   asciiJson,
   loadCorpus,
   staticResourceContent
-} from './lib/webhook/corpus';
+} from './webhooks/corpus';
 
 async function main(): Promise<void> {
   const cases = loadCorpus();

@@ -5,11 +5,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { reportFailure } from '../lib/cli';
-import { createMemoryLogger } from '../lib/log';
-import { RINKEL_EVENTS } from '../lib/rinkel-api';
-import { writeLocalState } from '../lib/secret';
-import { SAMPLE_EVENTS_DIR, sendTestEventMain } from '../lib/test-event';
+import { reportFailure } from '../core/cli';
+import { createMemoryLogger } from '../core/log';
+import { RINKEL_EVENTS } from '../clients/rinkel-api';
+import { writeLocalState } from '../core/secret';
+import { SAMPLE_EVENTS_DIR, sendTestEventMain } from '../webhooks/test-event';
 
 const SECRET = 'dGVzdF9zZWNyZXRfZm9yX3NlbmRfdGVzdF9ldmVudF8x';
 

@@ -4,10 +4,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { reportFailure } from '../lib/cli';
-import { createMemoryLogger } from '../lib/log';
-import { writeLocalState } from '../lib/secret';
-import { webhooksMain } from '../lib/webhook-commands';
+import { reportFailure } from '../core/cli';
+import { createMemoryLogger } from '../core/log';
+import { writeLocalState } from '../core/secret';
+import { webhooksMain } from '../webhooks/commands';
 import { FakeRinkel } from '../testing/fake-rinkel';
 
 jest.setTimeout(30_000);

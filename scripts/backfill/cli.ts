@@ -3,12 +3,12 @@
 
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, DEFAULT_SCRATCH_ALIAS, requireApiKey, rinkelBaseUrl } from '../config';
-import type { Logger } from '../log';
-import { loadLabels } from '../mapping';
-import { Org, SfCli } from '../org';
-import { RinkelApiClient } from '../rinkel-api';
-import { STATE_DIR } from '../secret';
+import { ConfigError, DEFAULT_SCRATCH_ALIAS, requireApiKey, rinkelBaseUrl } from '../core/config';
+import type { Logger } from '../core/log';
+import { loadLabels } from '../twin';
+import { Org, SfCli } from '../clients/org';
+import { RinkelApiClient } from '../clients/rinkel-api';
+import { STATE_DIR } from '../core/secret';
 import { DEFAULT_MAX_RECORDS_PER_JOB, formatReport, runBackfill } from './run';
 import { SalesforceClient, type SalesforceSession } from './salesforce';
 

@@ -2,8 +2,8 @@
 // (the same rules as WeborderMatcher.cls: open records first in the configured order, several
 // records = Multiple), the owners by Rinkel user id, and the Tasks that already exist.
 
-import { soqlQuote } from '../org';
-import type { ExistingCallTask, LabelLanguage } from '../mapping';
+import { soqlQuote } from '../clients/org';
+import type { ExistingCallTask, LabelLanguage } from '../twin';
 
 export interface QueryClient {
   query(soql: string): Promise<Record<string, unknown>[]>;

@@ -1,12 +1,12 @@
 // Imports historical Rinkel calls as Tasks: pages through GET /call-detail-records, maps each call
-// with the shared mapping (scripts/lib/mapping, the same vectors as CallTaskMapper.cls), matches
+// with the shared mapping (scripts/twin, the same vectors as CallTaskMapper.cls), matches
 // the numbers against the org in bulk per page, and upserts the Tasks on Rinkel_Call_Id__c through
 // Bulk API 2.0 ingest jobs. Each job's CSV is streamed to Salesforce while the pages are fetched,
 // so memory stays flat however many calls there are. The state file moves after every completed
 // job; --resume continues from there.
 
-import { mapCdr, type ExistingCallTask, type LabelCatalog } from '../mapping';
-import type { CallDetailRecordPage } from '../rinkel-api';
+import { mapCdr, type ExistingCallTask, type LabelCatalog } from '../twin';
+import type { CallDetailRecordPage } from '../clients/rinkel-api';
 import { csvRow } from './csv';
 import {
   OrgLookups,

@@ -2,9 +2,10 @@
 // token, e.g. from `sf org display`): REST queries, and Bulk API 2.0 ingest jobs
 // (https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/).
 
-import { parseJsonOrText } from '../http-body';
-import { queryAllRecords, salesforceErrorMessage } from '../salesforce-rest';
+import { parseJsonOrText } from '../clients/http-body';
+import { queryAllRecords, salesforceErrorMessage } from '../clients/salesforce-rest';
 import { csvRecords } from './csv';
+import { isRecord } from '../core/json';
 
 export interface SalesforceSession {
   instanceUrl: string;
@@ -36,10 +37,6 @@ export interface SalesforceClientOptions {
   /** Gives up waiting for a job after this long. */
   jobTimeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function errorText(body: string): string {

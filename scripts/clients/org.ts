@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { parseJsonOrText } from './http-body';
 import { queryAllRecords, salesforceErrorMessage } from './salesforce-rest';
+import { isRecord, str } from '../core/json';
 
 export const SF_QUIET_ENV: Readonly<Record<string, string>> = {
   SF_DISABLE_TELEMETRY: 'true',
@@ -19,14 +20,6 @@ export const SF_QUIET_ENV: Readonly<Record<string, string>> = {
 };
 
 export const DEFAULT_API_VERSION = '68.0';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
-}
 
 /** `sf` could not be started at all. */
 export class SfNotFoundError extends Error {

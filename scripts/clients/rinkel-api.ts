@@ -5,6 +5,7 @@
 // Responses are parsed leniently: unknown keys are ignored, missing optional keys tolerated.
 
 import { parseJsonOrText } from './http-body';
+import { isRecord } from '../core/json';
 
 export const DEFAULT_RINKEL_BASE_URL = 'https://api.rinkel.com/v1';
 
@@ -100,10 +101,6 @@ export interface RequestOptions {
 export interface RinkelResponse {
   status: number;
   body: unknown;
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function defaultSleep(ms: number): Promise<void> {

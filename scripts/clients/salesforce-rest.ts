@@ -1,13 +1,6 @@
+import { isRecord, str } from '../core/json';
 // What both Salesforce clients (org.ts for setup, backfill/salesforce.ts for Bulk API) share:
 // Salesforce's error body and SOQL paging (nextRecordsUrl).
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
-}
 
 /** Salesforce answers errors as `[{errorCode, message}]` (REST) or `{error, error_description}` (OAuth). */
 export function salesforceErrorMessage(body: unknown): { code?: string; message?: string } {

@@ -3,7 +3,7 @@
 
 import { ConfigError } from './config';
 import { Logger } from './log';
-import { RinkelApiError } from './rinkel-api';
+import { RinkelApiError } from '../clients/rinkel-api';
 
 /** Prints an error as "cause / fix" through the (masking) logger; returns the exit code. */
 export function reportFailure(logger: Logger, error: unknown): number {

@@ -15,6 +15,7 @@ import {
   writeFileSync
 } from 'node:fs';
 import { join } from 'node:path';
+import { isRecord } from './json';
 
 export const SECRET_BYTES = 32;
 export const STATE_DIR = '.rinkel';
@@ -49,10 +50,6 @@ export function stateFileName(orgAlias: string): string {
 
 export function stateFilePath(projectRoot: string, orgAlias: string): string {
   return join(projectRoot, STATE_DIR, stateFileName(orgAlias));
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function optionalString(record: Record<string, unknown>, key: string): string | undefined {

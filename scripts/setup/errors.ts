@@ -1,8 +1,8 @@
 // How setup reports a failure: the step, the cause and the fix.
 
-import { ConfigError } from './config';
-import { OrgApiError, SfCommandError, SfNotFoundError } from './org';
-import { RinkelApiError } from './rinkel-api';
+import { ConfigError } from '../core/config';
+import { OrgApiError, SfCommandError, SfNotFoundError } from '../clients/org';
+import { RinkelApiError } from '../clients/rinkel-api';
 
 export interface Problem {
   cause: string;

@@ -3,11 +3,11 @@
 
 import { relative } from 'node:path';
 import { SETUP_USAGE, parseSetupArgs, type SetupOptions } from './config';
-import type { Logger, StepReporter } from './log';
-import { SfCli } from './org';
-import { RINKEL_EVENTS } from './rinkel-api';
-import { readLocalState, stateFilePath, writeLocalState, type LocalOrgState } from './secret';
-import { SetupStepError, explain } from './setup-errors';
+import type { Logger, StepReporter } from '../core/log';
+import { SfCli } from '../clients/org';
+import { RINKEL_EVENTS } from '../clients/rinkel-api';
+import { readLocalState, stateFilePath, writeLocalState, type LocalOrgState } from '../core/secret';
+import { SetupStepError, explain } from './errors';
 import {
   SAMPLE_DATA_PLAN,
   SCHEDULE_APEX_FILE,
@@ -16,7 +16,7 @@ import {
   TRIGGER_NAME,
   EXTERNAL_CREDENTIAL,
   EXTERNAL_CREDENTIAL_PRINCIPAL
-} from './setup-project';
+} from './project';
 import {
   activateSite,
   assignPermissionSets,
@@ -34,11 +34,11 @@ import {
   type EarlyRun,
   type SetupContext,
   type SetupRun
-} from './setup-steps';
-import { WEBHOOK_PATH } from './webhook-commands';
+} from './steps';
+import { WEBHOOK_PATH } from '../webhooks/commands';
 
-export { SetupStepError, explain } from './setup-errors';
-export type { SetupContext } from './setup-steps';
+export { SetupStepError, explain } from './errors';
+export type { SetupContext } from './steps';
 
 export interface SetupResult {
   orgAlias: string;

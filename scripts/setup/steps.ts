@@ -6,8 +6,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { checkNodeVersion, missingApiKeyError, type SetupOptions } from './config';
-import type { Logger, StepReporter } from './log';
+import { checkNodeVersion, missingApiKeyError } from '../core/config';
+import type { SetupOptions } from './config';
+import type { Logger, StepReporter } from '../core/log';
 import {
   Org,
   OrgApiError,
@@ -19,10 +20,15 @@ import {
   soqlQuote,
   type QueryRecord,
   type SfCli
-} from './org';
-import { DEFAULT_WEBHOOK_EVENTS, RINKEL_EVENTS, RinkelApiClient } from './rinkel-api';
-import { generateWebhookSecret, sha256Hex, stateFilePath, type LocalOrgState } from './secret';
-import { SetupStepError, explain, type Problem } from './setup-errors';
+} from '../clients/org';
+import { DEFAULT_WEBHOOK_EVENTS, RINKEL_EVENTS, RinkelApiClient } from '../clients/rinkel-api';
+import {
+  generateWebhookSecret,
+  sha256Hex,
+  stateFilePath,
+  type LocalOrgState
+} from '../core/secret';
+import { SetupStepError, explain, type Problem } from './errors';
 import {
   DEV_HUB_LOGIN,
   EXTERNAL_CREDENTIAL,
@@ -47,9 +53,10 @@ import {
   samplePermissionSetXml,
   siteMetadataFile,
   subscriberConfigXml
-} from './setup-project';
-import { registerWebhooks } from './webhook-commands';
+} from './project';
+import { registerWebhooks } from '../webhooks/commands';
 import { devPackageDirectories, packageDirectories } from '../core/paths';
+import { isRecord, str } from '../core/json';
 
 export interface SetupContext {
   projectRoot: string;
@@ -92,14 +99,6 @@ export interface ProcessingUsers {
   integrationId: string;
   integrationUsername: string;
   guestPermsetId: string;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
 export function defaultRunNpmScript(

@@ -10,7 +10,7 @@ import {
   GUEST_PERMISSION_SET,
   PERMISSION_SETS_FOR_ADMIN,
   SCHEDULE_APEX_FILE
-} from '../lib/setup-project';
+} from '../setup/project';
 
 const XML = '<?xml version="1.0" encoding="UTF-8"?>';
 

@@ -1,13 +1,16 @@
 // Lenient readers for Rinkel JSON: the API is in beta and partly undocumented, so a missing,
 // null or oddly typed key must read as "absent", never throw.
 
+import { isRecord } from '../core/json';
+
 export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
 export interface JsonObject {
   [key: string]: JsonValue | undefined;
 }
 
+/** A JSON object (core's isRecord, typed as parsed JSON). */
 export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return isRecord(value);
 }
 
 export function objectAt(source: unknown, key: string): JsonObject | null {

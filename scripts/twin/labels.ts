@@ -5,7 +5,7 @@
 
 import fs from 'node:fs';
 import { XMLParser } from 'fast-xml-parser';
-import { REPO_ROOT, sourceFiles } from '../../core/paths';
+import { REPO_ROOT, sourceFiles } from '../core/paths';
 
 export const LABEL_LANGUAGES = ['en_US', 'nl_NL'] as const;
 export type LabelLanguage = (typeof LABEL_LANGUAGES)[number];

@@ -1,9 +1,10 @@
 // What `npm run webhooks -- list|register|test|unregister` does, as functions that setup
 // (`--register-webhooks`) and later tools can call too.
 
-import { ConfigError, WEBHOOKS_USAGE, parseWebhooksArgs } from './config';
-import type { Logger } from './log';
-import { listLocalStateAliases, readLocalState } from './secret';
+import { ConfigError } from '../core/config';
+import { WEBHOOKS_USAGE, parseWebhooksArgs } from './config';
+import type { Logger } from '../core/log';
+import { listLocalStateAliases, readLocalState } from '../core/secret';
 import {
   DEFAULT_WEBHOOK_EVENTS,
   RINKEL_EVENTS,
@@ -12,7 +13,7 @@ import {
   type RinkelEvent,
   type WebhookSubscription,
   type WebhookSubscriptionInput
-} from './rinkel-api';
+} from '../clients/rinkel-api';
 
 export const WEBHOOK_PATH = '/services/apexrest/rinkel/v1/';
 export const WEBHOOK_CONTENT_TYPE = 'application/json';

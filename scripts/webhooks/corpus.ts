@@ -5,7 +5,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT, staticResource } from '../../core/paths';
+import { REPO_ROOT, staticResource } from '../core/paths';
 import type { WebhookRequest } from './validate';
 
 export const CORPUS_DIR = path.join(REPO_ROOT, 'test-data', 'hostile');

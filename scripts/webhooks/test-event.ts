@@ -4,16 +4,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ConfigError, SEND_TEST_EVENT_USAGE, parseSendTestEventArgs } from './config';
-import type { Logger } from './log';
-import type { RinkelEvent } from './rinkel-api';
-import { WEBHOOK_PATH, resolveWebhookTarget, webhookEndpoint } from './webhook-commands';
+import { ConfigError } from '../core/config';
+import { SEND_TEST_EVENT_USAGE, parseSendTestEventArgs } from './config';
+import type { Logger } from '../core/log';
+import type { RinkelEvent } from '../clients/rinkel-api';
+import { WEBHOOK_PATH, resolveWebhookTarget, webhookEndpoint } from './commands';
+import { isRecord } from '../core/json';
 
 export const SAMPLE_EVENTS_DIR = 'scripts/testing/fixtures/rinkel';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The built-in sample body for an event, or the given file; always a JSON object. */
 export function loadEventBody(

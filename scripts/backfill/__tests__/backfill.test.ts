@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FakeBulkApi } from '../../../testing/fake-bulk-api';
-import { FakeRinkel } from '../../../testing/fake-rinkel';
-import { SYNTHETIC_START, syntheticCdr, syntheticNumber } from '../../../testing/synthetic-cdrs';
-import { loadLabels } from '../../mapping';
-import { RinkelApiClient } from '../../rinkel-api';
+import { FakeBulkApi } from '../../testing/fake-bulk-api';
+import { FakeRinkel } from '../../testing/fake-rinkel';
+import { SYNTHETIC_START, syntheticCdr, syntheticNumber } from '../../testing/synthetic-cdrs';
+import { loadLabels } from '../../twin';
+import { RinkelApiClient } from '../../clients/rinkel-api';
 import { formatReport, runBackfill, type BackfillOptions, type RinkelPages } from '../run';
 import { SalesforceClient } from '../salesforce';
 import { readState } from '../state';

@@ -1,14 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FakeBulkApi } from '../../../testing/fake-bulk-api';
-import { FakeRinkel } from '../../../testing/fake-rinkel';
-import { syntheticCdr } from '../../../testing/synthetic-cdrs';
-import { ConfigError } from '../../config';
-import { createMemoryLogger } from '../../log';
+import { FakeBulkApi } from '../../testing/fake-bulk-api';
+import { FakeRinkel } from '../../testing/fake-rinkel';
+import { syntheticCdr } from '../../testing/synthetic-cdrs';
+import { ConfigError } from '../../core/config';
+import { createMemoryLogger } from '../../core/log';
+import { REPO_ROOT } from '../../core/paths';
 import { backfillMain, parseBackfillArgs } from '../cli';
-
-const ROOT = path.resolve(__dirname, '../../../..');
 
 describe('parseBackfillArgs', () => {
   it('reads dates as whole UTC days and defaults the state file per org', () => {
@@ -60,7 +59,7 @@ describe('npm run backfill', () => {
     const code = await backfillMain(
       ['--since', '2026-01-01', '--until', '2026-01-31', '--state-file', statePath],
       {
-        projectRoot: ROOT,
+        projectRoot: REPO_ROOT,
         logger,
         env: {
           RINKEL_API_KEY: rinkel.apiKey,
@@ -81,7 +80,7 @@ describe('npm run backfill', () => {
 
   it('prints the usage for --help', async () => {
     const { logger, text } = createMemoryLogger();
-    const code = await backfillMain(['--help'], { projectRoot: ROOT, logger, env: {} });
+    const code = await backfillMain(['--help'], { projectRoot: REPO_ROOT, logger, env: {} });
     expect(code).toBe(0);
     expect(text()).toContain('npm run backfill -- --since <date>');
   });

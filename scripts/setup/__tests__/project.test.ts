@@ -12,10 +12,10 @@ import {
   samplePermissionSetXml,
   siteMetadataFile,
   subscriberConfigXml
-} from '../setup-project';
-import { devPackageDirectories, sourceFile } from '../../core/paths';
+} from '../project';
+import { devPackageDirectories, REPO_ROOT, sourceFile } from '../../core/paths';
 
-const root = process.cwd();
+const root = REPO_ROOT;
 const parser = new XMLParser();
 
 describe('setup project files', () => {

@@ -1,7 +1,7 @@
 // The Apex mapping cannot run here, so besides the shared vectors this test compares the tables
 // both implementations are built from, straight from the Apex source.
 import fs from 'node:fs';
-import { sourceFile } from '../../../core/paths';
+import { sourceFile } from '../../core/paths';
 import {
   CAUSES,
   COUNTRY_RULES,

@@ -8,11 +8,12 @@ import {
   statusText,
   type LabelLanguage
 } from '../index';
+import { REPO_ROOT } from '../../core/paths';
 import { existingFor, readMappingVectors } from './vectors';
 
 const labels = loadLabels();
 const vectors = readMappingVectors();
-const FIXTURES = path.resolve(__dirname, '../../../testing/fixtures/rinkel');
+const FIXTURES = path.join(REPO_ROOT, 'scripts', 'testing', 'fixtures', 'rinkel');
 
 const perLanguage = <T extends { name: string }>(items: T[]): [string, LabelLanguage, T][] =>
   items.flatMap((item) =>

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { sourceFile } from '../../../core/paths';
+import { sourceFile } from '../../core/paths';
 import { formatLabel, loadLabels, parseLabels } from '../labels';
 
 const labels = loadLabels();

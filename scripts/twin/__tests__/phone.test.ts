@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { staticResource } from '../../../core/paths';
+import { staticResource } from '../../core/paths';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { COUNTRY_RULES, normalizePhone } from '../phone';
 

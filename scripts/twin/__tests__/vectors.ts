@@ -1,6 +1,6 @@
 // Typed access to the shared vector files (the same static resources the Apex tests read).
 import fs from 'node:fs';
-import { staticResource } from '../../../core/paths';
+import { staticResource } from '../../core/paths';
 import type { LabelLanguage } from '../labels';
 
 export type FieldValue = string | number | null;

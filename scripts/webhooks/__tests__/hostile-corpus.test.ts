@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import { FIELD_LENGTHS, loadLabels, mapInsights } from '../../mapping';
-import { normalizePhone } from '../../mapping/phone';
+import { FIELD_LENGTHS, loadLabels, mapInsights } from '../../twin';
+import { normalizePhone } from '../../twin/phone';
 import {
   CORPUS_SECRET,
   STATIC_RESOURCE_FILE,
