@@ -13,6 +13,7 @@ import {
   lwcBuildStep,
   pmdStep,
   prettierStep,
+  rulesBuildStep,
   typecheckStep
 } from './tool-steps';
 import { formatFinding, type Step } from './types';
@@ -23,6 +24,7 @@ export const STEPS: Step[] = [
   eslintStep,
   typecheckStep,
   lwcBuildStep,
+  rulesBuildStep,
   apexSemanticsStep,
   pmdStep,
   metadataStep,

@@ -265,29 +265,53 @@ export const pmdStep: Step = {
   }
 };
 
-export const lwcBuildStep: Step = {
+/** A step that runs a generator's `--check` and fails while its generated files are stale. */
+function generatedFilesStep(options: {
+  id: string;
+  title: string;
+  script: string;
+  absent: string;
+  current: string;
+  stale: string;
+}): Step {
+  return {
+    id: options.id,
+    title: options.title,
+    async run({ root }: GateContext) {
+      const script = path.join(root, options.script);
+      if (!fs.existsSync(script)) return result([], options.absent);
+      const out = await exec(bin('tsx'), [script, '--check'], { cwd: root });
+      const findings: Finding[] =
+        out.code === 0
+          ? []
+          : (out.stdout + out.stderr)
+              .split('\n')
+              .map((line) => line.trim())
+              .filter(Boolean)
+              .map((message) => ({ file: options.script, line: 0, message }));
+      return result(findings, out.code === 0 ? options.current : options.stale);
+    }
+  };
+}
+
+export const lwcBuildStep = generatedFilesStep({
   id: 'lwc-build',
   title: 'LWC build (compiled .js up to date with the .ts sources)',
-  async run({ root }: GateContext) {
-    const script = path.join(root, 'scripts', 'build-lwc.ts');
-    if (!fs.existsSync(script)) return result([], 'no TypeScript components to build');
-    const out = await exec(bin('tsx'), [script, '--check'], { cwd: root });
-    const findings: Finding[] =
-      out.code === 0
-        ? []
-        : (out.stdout + out.stderr)
-            .split('\n')
-            .map((line) => line.trim())
-            .filter(Boolean)
-            .map((message) => ({ file: 'scripts/build-lwc.ts', line: 0, message }));
-    return result(
-      findings,
-      out.code === 0
-        ? 'compiled .js matches every .ts'
-        : 'stale compiled .js (run `npm run build:lwc`)'
-    );
-  }
-};
+  script: 'scripts/build-lwc.ts',
+  absent: 'no TypeScript components to build',
+  current: 'compiled .js matches every .ts',
+  stale: 'stale compiled .js (run `npm run build:lwc`)'
+});
+
+export const rulesBuildStep = generatedFilesStep({
+  id: 'rules-build',
+  title:
+    'rules build (RinkelRules.cls, scripts/twin/rules.generated.ts up to date with rules/*.json)',
+  script: 'scripts/build-rules.ts',
+  absent: 'no shared rules to generate',
+  current: 'generated Apex and TypeScript match rules/*.json',
+  stale: 'stale generated rules (run `npm run build:rules`)'
+});
 
 interface JestReport {
   numPassedTests: number;

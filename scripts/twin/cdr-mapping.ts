@@ -26,6 +26,7 @@ import {
 } from './description';
 import { formatLabel, type LabelCatalog, type LabelLanguage } from './labels';
 import { normalizePhone } from './phone';
+import { CAUSES, MISSED_REASON_LABELS, STATUS_LABELS } from './rules.generated';
 
 /** Field lengths of the Task fields written here (see force-app/.../objects/Activity/fields). */
 export const FIELD_LENGTHS = {
@@ -42,28 +43,9 @@ export const FIELD_LENGTHS = {
 
 export const DEFAULT_TIME_ZONE = 'Europe/Amsterdam';
 
-export const STATUS_LABELS: Readonly<Record<string, string>> = {
-  ANSWERED: 'Rinkel_Status_Answered',
-  MISSED: 'Rinkel_Status_Missed',
-  VOICEMAIL: 'Rinkel_Status_Voicemail',
-  ANSWERING_SERVICE: 'Rinkel_Status_Answering_Service'
-};
-
-export const MISSED_REASON_LABELS: Readonly<Record<string, string>> = {
-  NO_ANSWER: 'Rinkel_Missed_No_Answer',
-  BLOCKED: 'Rinkel_Missed_Blocked',
-  OUTSIDE_BUSINESS_HOURS: 'Rinkel_Missed_Outside_Hours'
-};
-
-/** callEnd `cause` → CDR status and missed reason (reference §1.2, an inference of ours). */
-export const CAUSES: Readonly<Record<string, { status: string; missedReason: string | null }>> = {
-  ANSWERED: { status: 'ANSWERED', missedReason: null },
-  UNANSWERED: { status: 'MISSED', missedReason: 'NO_ANSWER' },
-  BLACKLISTED: { status: 'MISSED', missedReason: 'BLOCKED' },
-  OUTSIDE_OPERATION_TIMES: { status: 'MISSED', missedReason: 'OUTSIDE_BUSINESS_HOURS' },
-  VOICEMAIL: { status: 'VOICEMAIL', missedReason: null },
-  CALLCENTER: { status: 'ANSWERING_SERVICE', missedReason: null }
-};
+// STATUS_LABELS, MISSED_REASON_LABELS and CAUSES (callEnd `cause` → CDR status and missed
+// reason): rules/call-status.json, generated into ./rules.generated.ts and RinkelRules.cls.
+export { CAUSES, MISSED_REASON_LABELS, STATUS_LABELS };
 
 export interface CallStatus {
   status: string | null;

@@ -16,6 +16,7 @@
 //   Onderwerpen: levering, product
 
 import { formatLabel, LABEL_LANGUAGES, type LabelCatalog, type LabelLanguage } from './labels';
+import { SENTIMENT_LABELS } from './rules.generated';
 
 export interface DescriptionHeader {
   direction: string;
@@ -37,11 +38,8 @@ export const NO_INSIGHTS: CallInsights = { summary: null, sentiment: null, topic
 const BLOCK_SEPARATOR = '\n\n';
 const TRAILING_WHITESPACE = /[ \t\r\n]+$/;
 
-export const SENTIMENT_LABELS: Readonly<Record<string, string>> = {
-  POSITIVE: 'Rinkel_Sentiment_Positive',
-  NEUTRAL: 'Rinkel_Sentiment_Neutral',
-  NEGATIVE: 'Rinkel_Sentiment_Negative'
-};
+// rules/call-status.json, generated into ./rules.generated.ts and RinkelRules.cls.
+export { SENTIMENT_LABELS };
 
 export function hasInsights(insights: CallInsights): boolean {
   return insights.summary !== null || insights.sentiment !== null || insights.topics.length > 0;

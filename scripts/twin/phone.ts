@@ -5,6 +5,13 @@
 // rules small and table-driven so the two implementations stay easy to compare line by line.
 // libphonenumber-js is deliberately NOT used here: Apex has no equivalent, and the point is that
 // both sides compute the same key. The tests check the vectors against libphonenumber-js instead.
+// The country table itself is rules/phone.json, generated into ./rules.generated.ts and RinkelRules.cls.
+
+import {
+  PHONE_COUNTRIES,
+  PHONE_GENERIC_MAX_DIGITS,
+  PHONE_GENERIC_MIN_DIGITS
+} from './rules.generated';
 
 interface CountryRule {
   /** Country calling code. */
@@ -16,27 +23,20 @@ interface CountryRule {
 }
 
 /** Countries whose national format we understand, keyed by ISO 3166-1 alpha-2. */
-export const COUNTRY_RULES: Readonly<Record<string, CountryRule>> = {
-  // 9 digits; 0800/0900/0906/0909 service numbers have 4 or 7 digits after the prefix.
-  NL: {
-    callingCode: '31',
-    trunkPrefix: '0',
-    nationalPattern: /^(?:[1-9]\d{8}|(?:800|90[069])(?:\d{4}|\d{7}))$/
-  },
-  // Mobile 4xx xx xx xx (9 digits), everything else 8 digits.
-  BE: { callingCode: '32', trunkPrefix: '0', nationalPattern: /^(?:4\d{8}|[1-9]\d{7})$/ },
-  // German numbers have variable length.
-  DE: { callingCode: '49', trunkPrefix: '0', nationalPattern: /^[1-9]\d{5,12}$/ },
-  FR: { callingCode: '33', trunkPrefix: '0', nationalPattern: /^[1-9]\d{8}$/ },
-  GB: { callingCode: '44', trunkPrefix: '0', nationalPattern: /^[1-9]\d{8,9}$/ },
-  SE: { callingCode: '46', trunkPrefix: '0', nationalPattern: /^[1-9]\d{6,9}$/ },
-  ES: { callingCode: '34', trunkPrefix: '', nationalPattern: /^[5-9]\d{8}$/ },
-  US: { callingCode: '1', trunkPrefix: '', nationalPattern: /^[2-9]\d{9}$/ }
-};
+export const COUNTRY_RULES: Readonly<Record<string, CountryRule>> = Object.fromEntries(
+  Object.entries(PHONE_COUNTRIES).map(([country, rule]) => [
+    country,
+    {
+      callingCode: rule.callingCode,
+      trunkPrefix: rule.trunkPrefix,
+      nationalPattern: new RegExp(`^${rule.nationalPattern}$`)
+    }
+  ])
+);
 
 /** Total digits (calling code + national number) allowed for countries not in COUNTRY_RULES. */
-export const GENERIC_MIN_DIGITS = 8;
-export const GENERIC_MAX_DIGITS = 15;
+export const GENERIC_MIN_DIGITS = PHONE_GENERIC_MIN_DIGITS;
+export const GENERIC_MAX_DIGITS = PHONE_GENERIC_MAX_DIGITS;
 
 // Character sets spelled out (not \s) so Apex/Java regexes match exactly the same characters.
 /** Spaces people (and spreadsheets) put inside numbers, including no-break and thin spaces. */

@@ -11,7 +11,9 @@ function referencedLabels(): Set<string> {
   const names = new Set<string>();
   const sources = [
     ...fs.readdirSync(MAPPING_DIR).map((f) => path.join(MAPPING_DIR, f)),
-    ...['CallTaskMapper.cls', 'CallDescription.cls'].map((f) => sourceFile('classes', f))
+    ...['CallTaskMapper.cls', 'CallDescription.cls', 'RinkelRules.cls'].map((f) =>
+      sourceFile('classes', f)
+    )
   ].filter((file) => /\.(ts|cls)$/.test(file) && fs.existsSync(file));
   for (const file of sources) {
     for (const match of fs.readFileSync(file, 'utf8').matchAll(/'(Rinkel_[A-Za-z_]+)'/g)) {
