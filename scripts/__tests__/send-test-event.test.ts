@@ -10,6 +10,7 @@ import { createMemoryLogger } from '../core/log';
 import { RINKEL_EVENTS } from '../clients/rinkel-api';
 import { writeLocalState } from '../core/secret';
 import { SAMPLE_EVENTS_DIR, sendTestEventMain } from '../webhooks/test-event';
+import { REPO_ROOT } from '../core/paths';
 
 const SECRET = 'dGVzdF9zZWNyZXRfZm9yX3NlbmRfdGVzdF9ldmVudF8x';
 
@@ -145,7 +146,7 @@ describe('npm run send-test-event', () => {
 
   it('ships a sample body for every event', () => {
     for (const event of RINKEL_EVENTS) {
-      const local = readFileSync(join(process.cwd(), SAMPLE_EVENTS_DIR, `${event}.json`), 'utf8');
+      const local = readFileSync(join(REPO_ROOT, SAMPLE_EVENTS_DIR, `${event}.json`), 'utf8');
       expect(JSON.parse(local)).toEqual(
         expect.objectContaining({ id: expect.any(String) as unknown })
       );

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sourceFile } from '../core/paths';
+import { REPO_ROOT, sourceFile } from '../core/paths';
 import { parseSetupArgs } from '../setup/config';
 import { createMemoryLogger } from '../core/log';
 import { readLocalState, sha256Hex } from '../core/secret';
@@ -388,7 +388,7 @@ describe('npm run setup', () => {
   });
 
   it('runs end to end through the real entry point (tsx scripts/setup.ts), twice', async () => {
-    const repoRoot = process.cwd();
+    const repoRoot = REPO_ROOT;
     const runEntryPoint = () =>
       new Promise<{ code: number | null; out: string }>((resolve) => {
         const child = spawn(

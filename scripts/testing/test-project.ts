@@ -11,6 +11,7 @@ import {
   PERMISSION_SETS_FOR_ADMIN,
   SCHEDULE_APEX_FILE
 } from '../setup/project';
+import { REPO_ROOT } from '../core/paths';
 
 const XML = '<?xml version="1.0" encoding="UTF-8"?>';
 
@@ -22,7 +23,7 @@ export interface TestProject {
 export function createTestProject(
   options: { repoRoot?: string; siteActive?: boolean } = {}
 ): TestProject {
-  const repoRoot = options.repoRoot ?? process.cwd();
+  const repoRoot = options.repoRoot ?? REPO_ROOT;
   const root = mkdtempSync(join(tmpdir(), 'rinkel-project-'));
   const write = (relative: string, content: string): void => {
     const file = join(root, relative);

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RinkelApiClient, RinkelApiError, parseRinkelError, toRinkelApiError } from '../rinkel-api';
 import { FakeRinkel } from '../../testing/fake-rinkel';
+import { REPO_ROOT } from '../../core/paths';
 
 const API_KEY = 'rk_test_key_abcdef';
 
@@ -50,7 +51,7 @@ describe('RinkelApiClient', () => {
 
   it('reads every page of a paginated list', async () => {
     const documented = JSON.parse(
-      readFileSync(join(process.cwd(), 'scripts/testing/fixtures/rinkel-users.json'), 'utf8')
+      readFileSync(join(REPO_ROOT, 'scripts/testing/fixtures/rinkel-users.json'), 'utf8')
     ) as { data: Record<string, unknown>[] };
     const template = documented.data[0] ?? {};
     rinkel.users = Array.from({ length: 120 }, (_, i) => ({ ...template, id: `user-${i}` }));
@@ -121,10 +122,7 @@ describe('RinkelApiClient', () => {
 describe('Rinkel error format', () => {
   it('reads the documented error envelope', () => {
     const documented: unknown = JSON.parse(
-      readFileSync(
-        join(process.cwd(), 'scripts/testing/fixtures/rinkel-error.response.json'),
-        'utf8'
-      )
+      readFileSync(join(REPO_ROOT, 'scripts/testing/fixtures/rinkel-error.response.json'), 'utf8')
     );
 
     expect(parseRinkelError(documented)).toEqual({
