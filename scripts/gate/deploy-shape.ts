@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bin, exec } from './exec';
-import { SF_QUIET_ENV, parseSfJson } from '../lib/org';
-import { metadataDirectories, rel, walk } from './project';
+import { SF_QUIET_ENV, parseSfJson } from '../clients/org';
+import { metadataDirectories, rel, walk } from '../core/paths';
 import { type Finding, type GateContext, type Step, result } from './types';
 
 /** The message of a failed `sf --json` run, or its raw output when that is not JSON. */

@@ -6,7 +6,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { parseQuery, type Query, type WhereClause } from '@jetstreamapp/soql-parser-js';
-import { lineAt, metadataDirectories, projectFiles, rel, walk } from './project';
+import {
+  lwcDirectories,
+  metadataFolders,
+  projectFiles,
+  rel,
+  retrieveLandingZone,
+  walk
+} from '../core/paths';
+import { lineAt } from './project';
 import { accessModeFindings } from './access-mode';
 import { blankCommentsAndStrings } from './source-text';
 import standardSchema from './standard-schema.json';
@@ -66,9 +74,7 @@ export class Schema {
     for (const [rel, target] of Object.entries(standardSchema.childRelationships)) {
       this.childRelationships.set(rel.toLowerCase(), target);
     }
-    for (const dir of metadataDirectories(projectRoot)) {
-      const objectsDir = path.join(projectRoot, dir, 'main', 'default', 'objects');
-      if (!fs.existsSync(objectsDir)) continue;
+    for (const objectsDir of metadataFolders('objects', projectRoot)) {
       for (const objectName of fs.readdirSync(objectsDir))
         this.loadObject(path.join(objectsDir, objectName), objectName);
     }
@@ -315,9 +321,7 @@ function collectNames(projectRoot: string): Names {
     classes.set(path.basename(file, '.cls').toLowerCase(), file);
   }
   const lwc = new Set<string>();
-  for (const dir of metadataDirectories(projectRoot)) {
-    const lwcDir = path.join(projectRoot, dir, 'main', 'default', 'lwc');
-    if (!fs.existsSync(lwcDir)) continue;
+  for (const lwcDir of lwcDirectories(projectRoot)) {
     for (const name of fs.readdirSync(lwcDir)) {
       if (fs.existsSync(path.join(lwcDir, name, `${name}.js-meta.xml`)))
         lwc.add(name.toLowerCase());
@@ -519,6 +523,19 @@ function checkTestReferences(projectRoot: string, names: Names): Finding[] {
     }));
 }
 
+/**
+ * `sf project retrieve` drops components it cannot place into `<default package>/main/default`.
+ * That folder stays empty: everything has a capability folder (docs/architecture.md).
+ */
+function checkLandingZone(projectRoot: string): Finding[] {
+  const zone = retrieveLandingZone(projectRoot);
+  return walk(path.join(projectRoot, zone), () => true).map((file) => ({
+    file: rel(projectRoot, file),
+    line: 1,
+    message: `${zone} is the landing zone of sf project retrieve and stays empty: move this file into its capability folder`
+  }));
+}
+
 export function checkProject(projectRoot: string): Finding[] {
   const xmlFiles = projectFiles(projectRoot, (f) => f.endsWith('-meta.xml'));
   const xmlFindings = checkXml(projectRoot, xmlFiles);
@@ -535,7 +552,8 @@ export function checkProject(projectRoot: string): Finding[] {
     ...checkTestReferences(projectRoot, names),
     ...apexFiles.flatMap((file) =>
       accessModeFindings(rel(projectRoot, file), fs.readFileSync(file, 'utf8'))
-    )
+    ),
+    ...checkLandingZone(projectRoot)
   ];
   const seen = new Set<string>();
   return all.filter((f) => {
@@ -547,7 +565,7 @@ export function checkProject(projectRoot: string): Finding[] {
 export const metadataStep: Step = {
   id: 'project-checks',
   title:
-    'project checks (SOQL fields, metadata XML, cross-references, labels, tests per class, access modes)',
+    'project checks (SOQL fields, metadata XML, cross-references, labels, tests per class, access modes, empty retrieve landing zone)',
   run({ root: projectRoot }: GateContext) {
     const findings = checkProject(projectRoot);
     return Promise.resolve(result(findings, `${findings.length} problem(s)`));

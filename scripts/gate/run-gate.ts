@@ -14,16 +14,18 @@ import {
   lwcBuildStep,
   pmdStep,
   prettierStep,
+  rulesBuildStep,
   typecheckStep
 } from './tool-steps';
 import { formatFinding, type Step } from './types';
-import { REPO_ROOT } from './exec';
+import { REPO_ROOT } from '../core/paths';
 
 export const STEPS: Step[] = [
   prettierStep,
   eslintStep,
   typecheckStep,
   lwcBuildStep,
+  rulesBuildStep,
   apexSemanticsStep,
   apexCompileStep,
   pmdStep,

@@ -19,7 +19,7 @@ import {
 import type { Finding, Step } from '../types';
 
 const BROKEN = path.join(__dirname, '..', '__fixtures__', 'broken-project');
-const APEX = 'force-app/main/default/classes';
+const APEX = 'force-app/things/classes';
 
 jest.setTimeout(120_000);
 
@@ -65,7 +65,7 @@ test('4. apex-ls reports the Apex type error and the malformed XML', async () =>
   });
   expect(findings).toContainEqual(
     expect.objectContaining({
-      file: 'force-app/main/default/objects/Thing__c/fields/Malformed__c.field-meta.xml',
+      file: 'force-app/things/objects/Thing__c/fields/Malformed__c.field-meta.xml',
       line: 5
     })
   );
@@ -219,7 +219,7 @@ describe('6. project checks', () => {
 
   test('a malformed XML file', () => {
     expect(findings).toContainEqual({
-      file: 'force-app/main/default/objects/Thing__c/fields/Malformed__c.field-meta.xml',
+      file: 'force-app/things/objects/Thing__c/fields/Malformed__c.field-meta.xml',
       line: 5,
       message: expect.stringContaining('XML does not parse')
     });
@@ -227,19 +227,27 @@ describe('6. project checks', () => {
 
   test('a permission set naming a field that does not exist', () => {
     expect(findings).toContainEqual({
-      file: 'force-app/main/default/permissionsets/Bad.permissionset-meta.xml',
+      file: 'force-app/things/permissionsets/Bad.permissionset-meta.xml',
       line: 9,
       message: 'permission for unknown field Thing__c.Gone__c'
     });
   });
 
-  test('an Apex class no test refers to, and nothing else', () => {
+  test('an Apex class no test refers to', () => {
     expect(findings).toContainEqual({
       file: `${APEX}/Orphan.cls`,
       line: 1,
       message: 'Apex class Orphan is not referenced by any test class'
     });
-    expect(findings).toHaveLength(4);
+  });
+
+  test('a file in the landing zone of sf project retrieve, and nothing else', () => {
+    expect(findings).toContainEqual({
+      file: 'force-app/main/default/objects/Thing__c/fields/Retrieved__c.field-meta.xml',
+      line: 1,
+      message: expect.stringContaining('landing zone of sf project retrieve') as unknown
+    });
+    expect(findings).toHaveLength(5);
   });
 });
 
@@ -259,7 +267,7 @@ describe('deploy shape', () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'deploy-shape-'));
     try {
       fs.copyFileSync(path.join(BROKEN, 'sfdx-project.json'), path.join(root, 'sfdx-project.json'));
-      const bundle = path.join(root, 'force-app/main/default/lwc/widget');
+      const bundle = path.join(root, 'force-app/things/lwc/widget');
       fs.mkdirSync(bundle, { recursive: true });
       fs.writeFileSync(path.join(bundle, 'widget.ts'), 'export default class Widget {}\n');
       fs.writeFileSync(path.join(bundle, 'widget.html'), '<template></template>\n');
@@ -273,12 +281,12 @@ describe('deploy shape', () => {
       expect(outcome.ok).toBe(false);
       expect(outcome.findings).toEqual([
         {
-          file: 'force-app/main/default/lwc/widget/widget.ts',
+          file: 'force-app/things/lwc/widget/widget.ts',
           line: 1,
           message: expect.stringContaining('TypeScript source would be deployed')
         },
         {
-          file: 'force-app/main/default/lwc/widget',
+          file: 'force-app/things/lwc/widget',
           line: 1,
           message: expect.stringContaining('without widget.js')
         }
