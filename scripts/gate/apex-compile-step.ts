@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { exec, REPO_ROOT } from './exec';
+import { devPackageDirectories, packageDirectories, REPO_ROOT } from '../core/paths';
+import { exec } from './exec';
 import { type Finding, type GateContext, type Step, result } from './types';
 
 const JAR = path.join(
@@ -23,21 +24,9 @@ const DRIVER = path.join(REPO_ROOT, 'scripts', 'gate', 'apex-compiler');
 const CACHE = path.join(REPO_ROOT, 'build', 'apex-compiler');
 const JVM = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xshare:auto'];
 
-interface SfdxProject {
-  packageDirectories?: { path: string }[];
-  plugins?: { rinkel?: { devPackageDirectories?: string[] } };
-}
-
 /** The package directories and the dev-only directories of sfdx-project.json that exist. */
 export function compileDirectories(root: string): { packages: string[]; dev: string[] } {
-  const project = JSON.parse(
-    fs.readFileSync(path.join(root, 'sfdx-project.json'), 'utf8')
-  ) as SfdxProject;
-  const exists = (dir: string): boolean => fs.existsSync(path.join(root, dir));
-  return {
-    packages: (project.packageDirectories ?? []).map((dir) => dir.path).filter(exists),
-    dev: (project.plugins?.rinkel?.devPackageDirectories ?? []).filter(exists)
-  };
+  return { packages: packageDirectories(root), dev: devPackageDirectories(root) };
 }
 
 /**
