@@ -50,7 +50,7 @@ describe('checkProject on a small clean project', () => {
     );
     fs.writeFileSync(
       path.join(classes, 'Calls.cls'),
-      'public class Calls { public static List<Task> recent() { return [SELECT Id, Subject, What.Name FROM Task WHERE OwnerId = :UserInfo.getUserId() LIMIT :max]; } String l = System.Label.Greeting; }'
+      'public class Calls { public static List<Task> recent() { return [SELECT Id, Subject, What.Name FROM Task WHERE OwnerId = :UserInfo.getUserId() WITH USER_MODE LIMIT :max]; } String l = System.Label.Greeting; }'
     );
     fs.writeFileSync(
       path.join(classes, 'CallsTest.cls'),
