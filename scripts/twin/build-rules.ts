@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isRecord } from '../core/json';
 import { REPO_ROOT, rel, sourceFolderOf } from '../core/paths';
+import { phoneCorpusJson } from './phone-corpus';
 
 export interface CountryRuleSource {
   callingCode: string;
@@ -42,6 +43,15 @@ export interface Rules {
 export const RULE_FILES = { phone: 'rules/phone.json', callStatus: 'rules/call-status.json' };
 export const TS_TARGET = 'scripts/twin/rules.generated.ts';
 const APEX_CLASS = 'RinkelRules';
+/** Static resource with the libphonenumber-js corpus (scripts/twin/phone-corpus.ts). */
+export const PHONE_CORPUS = 'RinkelPhoneCorpus';
+const CORPUS_META = `<?xml version="1.0" encoding="UTF-8" ?>
+<StaticResource xmlns="http://soap.sforce.com/2006/04/metadata">
+    <cacheControl>Private</cacheControl>
+    <contentType>application/json</contentType>
+    <description>Generated test corpus: libphonenumber-js example numbers as people write them, expected in E.164. Read by PhoneNormalizerTest and the TypeScript tests.</description>
+</StaticResource>
+`;
 
 /** The entries of a JSON table without its `$comment`. */
 function entries<T>(table: Record<string, T>): [string, T][] {
@@ -245,7 +255,14 @@ async function formatted(target: string, text: string): Promise<string> {
 export async function generate(root: string = REPO_ROOT): Promise<Generated[]> {
   const rules = readRules(root);
   const classes = sourceFolderOf('classes', 'CallTaskMapper.cls', root);
+  // Beside the classes that read it: the capability's own staticresources folder.
+  const resources = path.join(path.dirname(classes), 'staticresources');
   const raw: Generated[] = [
+    {
+      target: path.join(resources, `${PHONE_CORPUS}.json`),
+      content: phoneCorpusJson(Object.keys(rules.phone.countries))
+    },
+    { target: path.join(resources, `${PHONE_CORPUS}.resource-meta.xml`), content: CORPUS_META },
     { target: path.join(classes, `${APEX_CLASS}.cls`), content: apexClass(rules) },
     { target: path.join(classes, `${APEX_CLASS}.cls-meta.xml`), content: APEX_META },
     { target: path.join(classes, `${APEX_CLASS}Test.cls`), content: apexTestClass(rules) },
@@ -281,6 +298,7 @@ export async function main(argv: string[], root: string = REPO_ROOT): Promise<nu
   for (const item of stale) {
     const output = generated.find((g) => g.target === item.target);
     if (output) {
+      fs.mkdirSync(path.dirname(output.target), { recursive: true });
       fs.writeFileSync(output.target, output.content);
       process.stdout.write(`wrote ${rel(root, output.target)}\n`);
     }

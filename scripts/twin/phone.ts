@@ -45,6 +45,42 @@ const WHITESPACE = /[ \t\n\r\f\v\u00a0\u2007\u202f]/g;
 const PUNCTUATION = /[-.()/]/g;
 /** "(0)" between the country code and the number, as in +31 (0)20 123 4567. */
 const INTERNATIONAL_TRUNK = /\(0\)/g;
+/** An RFC 3966 URI as phones and CRMs store it: tel:+31-20-123-4567;ext=12. */
+const TEL_SCHEME = 'tel:';
+const SPACE = '[ \\t\\n\\r\\f\\v\\u00a0\\u2007\\u202f]';
+/**
+ * An extension after the number ("ext. 12", "x12", "toestel 12", "#12", ";ext=12"): dropped, since
+ * the call reaches the main number and the extension is no part of the match key.
+ */
+const EXTENSION = new RegExp(
+  `${SPACE}*(?:[,;]${SPACE}*)?(?:extension|ext\\.?|toestel|tst\\.?|x|#|~)${SPACE}*[:=]?${SPACE}*[0-9]{0,7}#?${SPACE}*$`,
+  'i'
+);
+/** Code points of the zeros of the digit sets people paste: full-width, Arabic-Indic, Persian. */
+const DIGIT_ZEROS = [0xff10, 0x0660, 0x06f0];
+const FULL_WIDTH_PLUS = 0xff0b;
+
+/** Full-width, Arabic-Indic and Persian digits (and the full-width plus) as ASCII. */
+function asciiDigits(value: string): string {
+  let out = '';
+  for (const char of value) {
+    const code = char.codePointAt(0) ?? 0;
+    const zero = DIGIT_ZEROS.find((z) => code >= z && code <= z + 9);
+    out += code === FULL_WIDTH_PLUS ? '+' : zero === undefined ? char : String(code - zero);
+  }
+  return out;
+}
+
+/** "tel:+31612345678;ext=12" -> "+31612345678": the scheme and every URI parameter go. */
+function withoutTelScheme(value: string): string {
+  const trimmed = value.trim();
+  if (!trimmed.toLowerCase().startsWith(TEL_SCHEME)) {
+    return value;
+  }
+  const uriNumber = trimmed.substring(TEL_SCHEME.length);
+  const parameters = uriNumber.indexOf(';');
+  return parameters < 0 ? uriNumber : uriNumber.substring(0, parameters);
+}
 
 function ruleForDigits(digits: string): CountryRule | undefined {
   // Calling codes are prefix-free, so at most one known rule can match.
@@ -89,7 +125,7 @@ export function normalizePhone(
   if (input === null || input === undefined) {
     return null;
   }
-  let value = input.replace(WHITESPACE, '');
+  let value = withoutTelScheme(asciiDigits(input)).replace(EXTENSION, '').replace(WHITESPACE, '');
   if (value.startsWith('+') || value.startsWith('00')) {
     value = value.replace(INTERNATIONAL_TRUNK, '');
   }

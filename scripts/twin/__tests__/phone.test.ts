@@ -60,6 +60,29 @@ describe('RinkelPhoneVectors', () => {
   );
 });
 
+const corpus = (
+  JSON.parse(fs.readFileSync(staticResource('RinkelPhoneCorpus'), 'utf8')) as {
+    cases: { input: string; defaultCountry: string; expected: string; form: string }[];
+  }
+).cases;
+
+describe('RinkelPhoneCorpus (libphonenumber-js example numbers as people write them)', () => {
+  it('covers every supported country in at least ten forms', () => {
+    for (const country of Object.keys(COUNTRY_RULES)) {
+      const forms = corpus.filter(
+        (c) => c.expected === corpus.find((x) => x.defaultCountry === country)?.expected
+      );
+      expect(forms.length).toBeGreaterThanOrEqual(10);
+    }
+  });
+
+  it.each(
+    corpus.map((c) => [`${c.form} ${JSON.stringify(c.input)} (${c.defaultCountry})`, c] as const)
+  )('normalizes %s as libphonenumber-js does', (_name, c) => {
+    expect(normalizePhone(c.input, c.defaultCountry)).toBe(c.expected);
+  });
+});
+
 describe('normalizePhone', () => {
   it('defaults to the Netherlands', () => {
     expect(normalizePhone('06 12345678')).toBe('+31612345678');
