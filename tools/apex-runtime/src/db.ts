@@ -1215,15 +1215,8 @@ export class Database {
       if (f.required && (v === null || v === undefined || v === '') && f.createable)
         missing.push(f.name);
       if (!changed) continue;
-      if (event === 'insert' && !f.createable && f.key !== 'id') {
-        fail(
-          i,
-          'INVALID_FIELD_FOR_INSERT_UPDATE',
-          `Unable to create/update fields: ${f.name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
-          [f.name]
-        );
-        continue;
-      }
+      // read-only system and formula fields on a record are ignored by DML (a cloned query row inserts)
+      if (!f.createable && !f.updateable) continue;
       if (event === 'update' && !f.updateable && f.key !== 'id') {
         fail(
           i,

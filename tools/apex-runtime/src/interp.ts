@@ -130,6 +130,7 @@ export interface Host {
   staticProp(ip: Interp, path: string[], at: Pos): { v: unknown } | undefined;
   construct(ip: Interp, t: RtType, args: unknown[], at: Pos): unknown;
   hasStaticType(key: string): boolean;
+  instanceField(ip: Interp, o: unknown, key: string, at: Pos): unknown;
   isSObjectType(key: string): string | undefined; // display name
 }
 
@@ -540,10 +541,15 @@ export class Interp {
     }
     if (v instanceof SObj) return k === 'sobject' || k === v.type.toLowerCase();
     if (v instanceof AObj) {
-      const target =
-        this.classes.get(k) ?? this.classes.get(`system.${k}`) ?? this.classes.get(`<std>.${k}`);
-      if (!target) return false;
-      return this.isSubclass(v.cls, target);
+      const target = this.classes.get(k) ?? this.classes.get(`system.${k}`);
+      if (target) return this.isSubclass(v.cls, target);
+      const std = k.replace(/^(system|database)\./, '');
+      for (let c: ClassRt | null = v.cls; c; c = this.superOf(c))
+        for (const i of this.ifacesOf(c)) {
+          const ik = i.decl.key.replace(/^(system|database)\./, '');
+          if (i.builtin && ik === std) return true;
+        }
+      return false;
     }
     if (v instanceof AList) {
       if (k !== 'list') return false;
@@ -1176,6 +1182,21 @@ export class Interp {
       const l = this.eval(e.l, scope);
       return l !== null && l !== undefined ? l : this.eval(e.r, scope);
     }
+    if (op === '+' && e.l.k === 'bin' && e.l.op === '+') {
+      // long concatenation chains are evaluated iteratively (no deep JS recursion)
+      const spine: Extract<Expr, { k: 'bin' }>[] = [];
+      let cur: Expr = e;
+      while (cur.k === 'bin' && cur.op === '+') {
+        spine.push(cur);
+        cur = cur.l;
+      }
+      let acc = this.eval(cur, scope);
+      for (let i = spine.length - 1; i >= 0; i--) {
+        const node = spine[i]!;
+        acc = this.binop('+', acc, this.eval(node.r, scope), node);
+      }
+      return acc;
+    }
     return this.binop(op, this.eval(e.l, scope), this.eval(e.r, scope), e);
   }
 
@@ -1624,6 +1645,8 @@ export class Interp {
       throw this.unsupported(`field ${o.cls.name}.${id}`, at);
     }
     if (o instanceof SObj) return this.db.sobjGet(this, o, id, at);
+    if (typeof o === 'object' && (o as any).kind && (o as any).$type)
+      return this.host.instanceField(this, o, key, at);
     if (o instanceof AList && key === 'size') throw this.unsupported('List.size field', at);
     const r = this.host.staticProp(this, ['<instance>', key], at);
     if (r && typeof (r.v as any) === 'function') return (r.v as (x: unknown) => unknown)(o);
@@ -2094,13 +2117,8 @@ export function idSuffix(id15: string): string {
 /** 15 → 18 characters; null when the string is not a valid Id. */
 export function normalizeId(s: string): string | null {
   if (!/^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/.test(s)) return null;
-  const base = s.slice(0, 15);
-  const suffix = idSuffix(base);
-  if (s.length === 18) {
-    if (s.slice(15).toUpperCase() !== suffix) return null;
-    return base + suffix;
-  }
-  return base + suffix;
+  if (s.length === 18) return s;
+  return s + idSuffix(s);
 }
 
 export function isIdLike(s: string): boolean {

@@ -151,7 +151,9 @@ const STATIC_TYPES = new Set([
   'site',
   'auth',
   'sobjecttype',
-  'sobject'
+  'sobject',
+  'sobjectdescribeoptions',
+  'schema.sobjectdescribeoptions'
 ]);
 
 const ROUNDING: RoundingMode[] = [
@@ -243,6 +245,11 @@ export class Library implements Host {
       }
       if (!(b in ctx)) this.u(ip, `Trigger.${b}`, at);
       return { v: ctx[b] };
+    }
+    if (a === 'sobjectdescribeoptions' && b) {
+      const e = enumOf('Schema.SObjectDescribeOptions', ['DEFAULT', 'DEFERRED', 'FULL'], b);
+      if (!e) this.u(ip, `SObjectDescribeOptions.${b}`, at);
+      return { v: e };
     }
     if (
       (a === 'roundingmode' ||
@@ -342,6 +349,10 @@ export class Library implements Host {
     }
     if (a === '<instance>') return undefined;
     return undefined;
+  }
+
+  instanceField(ip: Interp, o: unknown, key: string, at: Pos): unknown {
+    return this.hostField(ip, o, key, at);
   }
 
   hostField(ip: Interp, v: unknown, key: string, at: Pos): unknown {
@@ -616,7 +627,16 @@ export class Library implements Host {
           .replace(/%20/g, '+')
           .replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
       case 'encodingutil.urldecode':
-        return decodeURIComponent(String(a0).replace(/\+/g, ' '));
+        try {
+          return decodeURIComponent(String(a0).replace(/\+/g, ' '));
+        } catch {
+          // Java's URLDecoder throws IllegalArgumentException; surfaced as a StringException (docs silent)
+          return ip.throwEx(
+            'System.StringException',
+            'URLDecoder: Illegal hex characters in escape (%) pattern',
+            at
+          );
+        }
       case 'crypto.generatedigest':
       case 'crypto.generatemac':
       case 'crypto.getrandominteger':
@@ -632,7 +652,7 @@ export class Library implements Host {
         return String(a0).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
       // ---- Type
       case 'type.forname': {
-        const name = String(n === 2 ? args[1] : a0);
+        const name = String(n >= 2 ? args[1] : a0);
         const ns = n === 2 ? a0 : null;
         if (ns) return null;
         const tr = ip.resolveType({ name, key: name.toLowerCase(), args: [], array: 0 }, null);
@@ -771,18 +791,18 @@ export class Library implements Host {
       // ---- Labels
       case 'system.label.get':
       case 'label.get': {
-        if (n === 3) return this.u(ip, 'Label.get with a language (part 2)', at);
-        const ns = n === 2 ? String(a0 ?? '') : '';
+        const ns = n >= 2 ? String(a0 ?? '') : '';
         if (ns)
           ip.throwEx(
             'System.NoSuchElementException',
             `Label not found: ${ns}.${String(args[1])}`,
             at
           );
-        const name = String(n === 2 ? args[1] : a0);
+        const name = String(n >= 2 ? args[1] : a0);
         const l = this.org.labels.get(name.toLowerCase());
         if (!l) ip.throwEx('System.NoSuchElementException', `Label not found: ${name}`, at);
-        return l.translations.get(this.org.language) ?? l.value;
+        const lang = n === 3 && args[2] !== null ? String(args[2]) : this.org.language;
+        return l.translations.get(lang) ?? l.value;
       }
       case 'system.label.exists':
       case 'label.exists':
@@ -2086,6 +2106,13 @@ export class Library implements Host {
         );
       case 'format':
         return this.messageFormat(ip, s, a as AList);
+      case 'getsobjecttype': {
+        const o = this.org.schema.byPrefix.get(s.slice(0, 3));
+        if (!o) return this.u(ip, `Id.getSObjectType for key prefix ${s.slice(0, 3)}`, at);
+        return this.sobjectType(o);
+      }
+      case 'to15':
+        return s.slice(0, 15);
       case 'stripstart':
       case 'stripend':
         return this.u(ip, `String.${m}`, at);
