@@ -1391,6 +1391,11 @@ export class Interp {
     if (l instanceof ATime && r instanceof ATime) return l.ms === r.ms;
     if (l instanceof ABlob && r instanceof ABlob) return l.b.equals(r.b);
     if (l instanceof AType && r instanceof AType) return l.t.key === r.t.key;
+    if (l instanceof AEnum && r instanceof AEnum) return l.key === r.key && l.name === r.name;
+    if (typeof l === 'object' && typeof r === 'object' && (l as any).$type && (l as any).kind) {
+      if ((l as any).$equals) return (l as any).$equals(r) as boolean;
+      return (l as any).kind === (r as any).kind && (l as any).d === (r as any).d;
+    }
     if (l instanceof AList && r instanceof AList)
       return l.a.length === r.a.length && l.a.every((x, i) => this.eqItem(x, r.a[i], ci));
     if (l instanceof ASet && r instanceof ASet)
@@ -1469,7 +1474,8 @@ export class Interp {
     if (self instanceof AObj) {
       if (self.f.has(key)) {
         const fd = this.findField(self.cls, key);
-        if (fd?.f.prop && !fd.f.mods.set.has('static')) return this.getProp(fd.cls, fd.f, self, at);
+        if (fd?.f.prop && !fd.f.mods.set.has('static') && !this.inAccessor(f, key))
+          return this.getProp(fd.cls, fd.f, self, at);
         return self.f.get(key);
       }
     }
@@ -1477,11 +1483,11 @@ export class Interp {
       const fd = this.findField(c, key);
       if (fd) {
         if (fd.f.mods.set.has('static')) {
-          if (fd.f.prop) return this.getProp(fd.cls, fd.f, null, at);
+          if (fd.f.prop && !this.inAccessor(f, key)) return this.getProp(fd.cls, fd.f, null, at);
           return this.staticsOf(fd.cls).get(key)!.v;
         }
         if (self instanceof AObj && c === f.cls) {
-          if (fd.f.prop) return this.getProp(fd.cls, fd.f, self, at);
+          if (fd.f.prop && !this.inAccessor(f, key)) return this.getProp(fd.cls, fd.f, self, at);
           return self.f.get(key);
         }
       }

@@ -240,13 +240,17 @@ export class Runtime {
     if (e instanceof Unsupported)
       return { outcome: 'unsupported', message: `unsupported: ${e.what} at ${e.where}`, stack: '' };
     const err = e as Error;
+    const apexStack = this.ip.stackTrace().split('\n').slice(0, 4).join('\n');
     return {
       outcome: 'fail',
       message: `runtime internal error: ${err?.message ?? String(e)}`,
-      stack: String(err?.stack ?? '')
-        .split('\n')
-        .slice(0, 6)
-        .join('\n'),
+      stack:
+        apexStack +
+        '\n' +
+        String(err?.stack ?? '')
+          .split('\n')
+          .slice(0, 6)
+          .join('\n'),
       internal: true
     };
   }

@@ -770,6 +770,7 @@ export class Library implements Host {
         const m = new AMap(T_STRING, rt('schema.sobjecttype', 'Schema.SObjectType'));
         for (const ob of this.org.schema.objects.values())
           ip.mapPut(m, ob.name.toLowerCase(), this.sobjectType(ob));
+        (m as any).ci = true;
         return m;
       }
       case 'schema.describesobjects': {
@@ -2512,7 +2513,9 @@ export class Library implements Host {
   }
 
   mapMethod(ip: Interp, mp: AMap, m: string, args: unknown[], at: Pos): unknown {
-    const [a, b] = args;
+    const [a0, b] = args;
+    // describe maps (getGlobalDescribe, fields.getMap) have case-insensitive keys
+    const a = (mp as any).ci && typeof a0 === 'string' ? a0.toLowerCase() : a0;
     switch (m) {
       case 'size':
         return mp.m.size;
@@ -2764,6 +2767,7 @@ export class Library implements Host {
         if (m === 'getmap') {
           const mp = new AMap(T_STRING, rt('schema.sobjectfield', 'Schema.SObjectField'));
           for (const f of o.fields.values()) ip.mapPut(mp, f.key, this.fieldToken(o, f));
+          (mp as any).ci = true;
           return mp;
         }
         break;
