@@ -1686,7 +1686,9 @@ export class Interp {
       const args = this.evalArgs(e.args, scope);
       f.line = e.line;
       f.col = e.col;
-      // unqualified method: current class chain (instance or static), then outer classes
+      // unqualified method: the object's own (virtual) methods, then the lexical class chain
+      if (f.self instanceof AObj && this.findMethods(f.self.cls, e.key).length)
+        return this.callMethod(f.self, e.key, args, e);
       for (let c: ClassRt | null = f.cls; c; c = c.outer) {
         const cands = this.findMethods(c, e.key);
         if (!cands.length) continue;
