@@ -1172,7 +1172,7 @@ export class Library implements Host {
       .replace(/\\p\{Space\}/g, '\\s')
       .replace(/\\p\{Upper\}/g, '[A-Z]')
       .replace(/\\p\{Lower\}/g, '[a-z]');
-    if (/[*+?}]\+/.test(s.replace(/\\./g, ''))) this.u(ip, 'regex possessive quantifier', at);
+    if (/[*+?}]\+/.test(s.replace(/\\./g, 'x'))) this.u(ip, 'regex possessive quantifier', at);
     if (/\(\?[a-z]/.test(s)) this.u(ip, 'regex inline flag inside pattern', at);
     const unicode = /\\p\{/.test(s);
     let re: RegExp;
