@@ -95,7 +95,27 @@ export class Database {
     return { tables, counter: this.counter, auto: new Map(this.autoNumbers) };
   }
 
+  /** Undo log: each entry reverts one change (rows inserted or modified by DML). */
+  journal: (() => void)[] = [];
+
+  mark(): number {
+    return this.journal.length;
+  }
+
+  rollbackTo(m: number): void {
+    while (this.journal.length > m) this.journal.pop()!();
+  }
+
+  touchRow(row: Row): void {
+    const copy = new Map(row);
+    this.journal.push(() => {
+      row.clear();
+      for (const [k, v] of copy) row.set(k, v);
+    });
+  }
+
   restore(s: ReturnType<Database['snapshot']>): void {
+    this.journal = [];
     this.tables = new Map();
     for (const [k, t] of s.tables) {
       const c = new Map<string, Row>();
@@ -879,10 +899,15 @@ export class Database {
     const errors = new Map<number, DmlError[]>();
     const created = new Map<number, boolean>();
     for (let round = 0; round < 3; round++) {
-      const snapshot = allOrNone ? null : this.snapshot();
+      const mark = this.mark();
       const origIds = records.map((r) => r.f.get('id'));
       const roundErrors = this.dmlAttempt(ip, op, o, records, attempt, ext, created, at);
       if (!roundErrors.size) break;
+      this.rollbackTo(mark);
+      records.forEach((r, i) => {
+        if (origIds[i] === undefined) r.f.delete('id');
+        else r.f.set('id', origIds[i]);
+      });
       if (allOrNone) {
         const [idx, errs] = [...roundErrors.entries()].sort((a, b) => a[0] - b[0])[0]!;
         const e = errs[0]!;
@@ -898,15 +923,7 @@ export class Database {
         );
         throw new ApexThrow(ex);
       }
-      // roll back this round and retry with the records that did not fail
-      this.restore(snapshot!);
-      records.forEach((r, i) => {
-        if (op === 'insert' || (op === 'upsert' && created.get(i)))
-          r.f.set('id', origIds[i] ?? null);
-        if (origIds[i] === undefined || origIds[i] === null) {
-          if (op === 'insert') r.f.delete('id');
-        }
-      });
+      // retry with the records that did not fail (this round was rolled back above)
       for (const [i, es] of roundErrors) errors.set(i, es);
       attempt = attempt.filter((i) => !roundErrors.has(i));
       if (!attempt.length) break;
@@ -1055,6 +1072,30 @@ export class Database {
     if (event === 'insert') {
       for (const i of live) this.applyDefaults(o, working.get(i)!);
     }
+    // Order of execution: for Apex DML only foreign keys and restricted picklists are validated
+    // before the before triggers run
+    if (event === 'insert' || event === 'update') {
+      for (const i of live) {
+        const w = working.get(i)!;
+        for (const [k, v] of w.f) {
+          const f = o.fields.get(k);
+          if (
+            f?.picklist?.restricted &&
+            f.type === 'picklist' &&
+            typeof v === 'string' &&
+            !f.picklist.values.includes(v)
+          )
+            fail(
+              i,
+              'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+              `${f.label}: bad value for restricted picklist field: ${v}`,
+              [f.name]
+            );
+        }
+      }
+      live = live.filter((i) => !errors.has(i));
+      if (!live.length) return;
+    }
     // before triggers
     if (event !== 'undelete') {
       this.fireTriggers(ip, o, 'before', event, live, working, oldRecords, at);
@@ -1110,6 +1151,7 @@ export class Database {
         if (o.fields.has('ownerid') && !row.get('ownerid')) row.set('ownerid', this.userId);
         if (o.nameAutoNumber) {
           const n = (this.autoNumbers.get(o.key) ?? 0) + 1;
+          this.journal.push(() => this.autoNumbers.set(o.key, n - 1));
           this.autoNumbers.set(o.key, n);
           row.set(
             'name',
@@ -1121,11 +1163,13 @@ export class Database {
         if (o.key === 'task')
           row.set('isclosed', String(row.get('status') ?? '').toLowerCase() === 'completed');
         t.set(id, row);
+        this.journal.push(() => t.delete(id));
         r.put('id', 'Id', id);
         w.put('id', 'Id', id);
       } else if (event === 'update') {
         const id = r.f.get('id') as string;
         const row = t.get(id)!;
+        this.touchRow(row);
         const w = working.get(i)!;
         for (const [k, v] of w.f) if (o.fields.has(k) && k !== 'id') row.set(k, v);
         if (o.fields.has('lastmodifieddate')) {
@@ -1137,9 +1181,11 @@ export class Database {
           row.set('isclosed', String(row.get('status') ?? '').toLowerCase() === 'completed');
       } else if (event === 'delete') {
         const row = t.get(r.f.get('id') as string)!;
+        this.touchRow(row);
         row.set('isdeleted', true);
       } else {
         const row = t.get(r.f.get('id') as string)!;
+        this.touchRow(row);
         row.set('isdeleted', false);
       }
     }

@@ -1727,9 +1727,7 @@ export class Interp {
     f.col = e.col;
     if ('cls' in target) return this.callStaticUser(target.cls, e.key, args, e);
     if ('std' in target) {
-      if ((e.key === 'valueof' || e.key === 'values') && this.host.hasStaticType(target.std)) {
-        // handled by host
-      }
+      f.scope = scope; // Database.query binds read the caller's variables
       return this.host.callStatic(this, target.std, e.key, args, e);
     }
     return this.callOn(target.v, e.key, args, e);

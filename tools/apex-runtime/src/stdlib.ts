@@ -745,10 +745,10 @@ export class Library implements Host {
         return new HostObj(
           rt('system.savepoint', 'System.Savepoint'),
           'savepoint',
-          this.org.db.snapshot()
+          this.org.db.mark()
         );
       case 'database.rollback':
-        this.org.db.restore((a0 as HostObj).d);
+        this.org.db.rollbackTo((a0 as HostObj).d as number);
         return null;
       case 'database.emptyrecyclebin':
         return this.u(ip, sig, at);
