@@ -63,7 +63,7 @@ export class Runtime {
       inTest: true,
       startTestCalled: false,
       stopTestCalled: false,
-      limits: { queries: 0, dml: 0, rows: 0 },
+      limits: { queries: 0, dml: 0, rows: 0, dmlRows: 0 },
       clock: () => Date.now()
     };
     this.lib = new Library(this.org);
@@ -100,12 +100,15 @@ export class Runtime {
     const origDml = this.db.dmlStatement.bind(this.db);
     this.db.dmlStatement = (ip, op, v, ext, at) => {
       this.org.limits.dml++;
+      this.org.limits.dmlRows += v && (v as any).a ? ((v as any).a as unknown[]).length : 1;
       return origDml(ip, op, v, ext, at);
     };
     const origQuery = this.db.runQuery.bind(this.db);
     this.db.runQuery = (ip, q, scope, at) => {
       this.org.limits.queries++;
-      return origQuery(ip, q, scope, at);
+      const r = origQuery(ip, q, scope, at);
+      this.org.limits.rows += r && (r as any).a ? ((r as any).a as unknown[]).length : 1;
+      return r;
     };
     // single-row SOQL assignment
     const coerce = this.ip.coerce.bind(this.ip);
@@ -210,7 +213,7 @@ export class Runtime {
   resetTransaction(): void {
     this.org.startTestCalled = false;
     this.org.stopTestCalled = false;
-    this.org.limits = { queries: 0, dml: 0, rows: 0 };
+    this.org.limits = { queries: 0, dml: 0, rows: 0, dmlRows: 0 };
     (this.ip as any).triggerCtx = null;
     this.ip.frames = [];
   }

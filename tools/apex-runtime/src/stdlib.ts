@@ -86,7 +86,7 @@ export interface OrgState {
   inTest: boolean;
   startTestCalled: boolean;
   stopTestCalled: boolean;
-  limits: { queries: number; dml: number; rows: number };
+  limits: { queries: number; dml: number; rows: number; dmlRows: number };
   clock: () => number;
 }
 
@@ -702,7 +702,7 @@ export class Library implements Host {
         if (this.org.startTestCalled)
           ip.throwEx('System.FinalException', 'Testing already started', at);
         this.org.startTestCalled = true;
-        this.org.limits = { queries: 0, dml: 0, rows: 0 };
+        this.org.limits = { queries: 0, dml: 0, rows: 0, dmlRows: 0 };
         return null;
       case 'test.stoptest':
         if (this.org.stopTestCalled)
@@ -732,11 +732,12 @@ export class Library implements Host {
       case 'database.undelete':
         return this.databaseDml(ip, method, args, at);
       case 'database.query':
+      case 'database.querywithbinds': {
         this.org.limits.queries++;
-        return this.org.db.dynamicQuery(ip, String(a0), null, at);
-      case 'database.querywithbinds':
-        this.org.limits.queries++;
-        return this.org.db.dynamicQuery(ip, String(a0), args[1] as AMap, at);
+        const r = this.org.db.dynamicQuery(ip, String(a0), method === 'query' ? null : (args[1] as AMap), at);
+        this.org.limits.rows += r instanceof AList ? r.a.length : 1;
+        return r;
+      }
       case 'database.countquery': {
         const r = this.org.db.dynamicQuery(ip, String(a0), null, at);
         return r;
@@ -762,9 +763,22 @@ export class Library implements Host {
       case 'limits.getlimitdmlstatements':
         return 150;
       case 'limits.getqueryrows':
+        return this.org.limits.rows;
       case 'limits.getlimitqueryrows':
+        return 50000;
       case 'limits.getdmlrows':
-        return this.u(ip, `${sig} (part 2)`, at);
+        return this.org.limits.dmlRows;
+      case 'limits.getlimitdmlrows':
+        return 10000;
+      case 'limits.getqueueablejobs':
+        // System.enqueueJob is unsupported in part 1, so no job can have been queued
+        return 0;
+      case 'limits.getlimitqueueablejobs':
+        return 50;
+      case 'limits.getcallouts':
+        return 0;
+      case 'limits.getlimitcallouts':
+        return 100;
       // ---- Schema
       case 'schema.getglobaldescribe': {
         const m = new AMap(T_STRING, rt('schema.sobjecttype', 'Schema.SObjectType'));
@@ -1632,6 +1646,7 @@ export class Library implements Host {
       // AccessLevel: accepted, enforcement is part 2
     } else if (rest.length && rest[0] !== undefined) this.u(ip, `Database.${method} option`, at);
     this.org.limits.dml++;
+    this.org.limits.dmlRows += recs instanceof AList ? recs.a.length : 1;
     const res = this.org.db.dml(ip, method, recs, ext, allOrNone, at);
     const key =
       method === 'insert' || method === 'update'
