@@ -143,6 +143,9 @@ export class Interp {
   db: any;
   testing = true;
   file = '';
+  /** written names of the call being dispatched to the library (for unsupported messages) */
+  writtenCall: string | null = null;
+  writtenMethod: string | null = null;
 
   constructor(decls: TypeDecl[]) {
     for (const d of decls) if (d.kind !== 'trigger') this.register(d, null);
@@ -1728,6 +1731,7 @@ export class Interp {
     if ('cls' in target) return this.callStaticUser(target.cls, e.key, args, e);
     if ('std' in target) {
       f.scope = scope; // Database.query binds read the caller's variables
+      this.writtenCall = [...(this.dottedPath(e.obj) ?? [target.std]), e.id].join('.');
       return this.host.callStatic(this, target.std, e.key, args, e);
     }
     return this.callOn(target.v, e.key, args, e);
@@ -1735,6 +1739,7 @@ export class Interp {
 
   callOn(o: unknown, key: string, args: unknown[], at: Pos): unknown {
     if (o === null || o === undefined) this.npe(at);
+    this.writtenMethod = (at as any).id ?? null;
     if (o instanceof AObj && !o.cls.builtin && !o.host?.builtinType) {
       return this.callMethod(o, key, args, at);
     }

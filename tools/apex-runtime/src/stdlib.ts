@@ -223,6 +223,11 @@ export class Library implements Host {
     return this.org.schema.get(key)?.name;
   }
 
+  /** The method name as the source writes it (for unsupported messages). */
+  wm(ip: Interp, m: string): string {
+    return ip.writtenMethod && ip.writtenMethod.toLowerCase() === m ? ip.writtenMethod : m;
+  }
+
   u(ip: Interp, what: string, at: Pos): never {
     throw ip.unsupported(what, at);
   }
@@ -607,7 +612,7 @@ export class Library implements Host {
         );
       case 'json.creategenerator':
       case 'json.createparser':
-        return this.u(ip, `JSON.${method}`, at);
+        return this.u(ip, `JSON.${this.wm(ip, method)}`, at);
       // ---- Blob / EncodingUtil / Crypto
       case 'blob.valueof':
         if (a0 === null) this.npe(ip, at);
@@ -734,7 +739,12 @@ export class Library implements Host {
       case 'database.query':
       case 'database.querywithbinds': {
         this.org.limits.queries++;
-        const r = this.org.db.dynamicQuery(ip, String(a0), method === 'query' ? null : (args[1] as AMap), at);
+        const r = this.org.db.dynamicQuery(
+          ip,
+          String(a0),
+          method === 'query' ? null : (args[1] as AMap),
+          at
+        );
         this.org.limits.rows += r instanceof AList ? r.a.length : 1;
         return r;
       }
@@ -775,6 +785,11 @@ export class Library implements Host {
         return 0;
       case 'limits.getlimitqueueablejobs':
         return 50;
+      case 'limits.getpublishimmediatedml':
+        // EventBus.publish is unsupported in part 1, so nothing can have been published
+        return 0;
+      case 'limits.getlimitpublishimmediatedml':
+        return 150;
       case 'limits.getcallouts':
         return 0;
       case 'limits.getlimitcallouts':
@@ -843,7 +858,7 @@ export class Library implements Host {
         );
       }
     }
-    return this.u(ip, `${type}.${method}(${n} args)`, at);
+    return this.u(ip, `${ip.writtenCall ?? type + '.' + method}(${n} args)`, at);
   }
 
   npe(ip: Interp, at: Pos): never {
@@ -1055,7 +1070,7 @@ export class Library implements Host {
       case 'log10':
         return new ADouble(Math.log10(numValue(a)));
     }
-    return this.u(ip, `Math.${m}`, at);
+    return this.u(ip, `Math.${this.wm(ip, m)}`, at);
   }
 
   // ------------------------------------------------------------ dates
@@ -1283,7 +1298,7 @@ export class Library implements Host {
       case 'generateaeskey':
         return new ABlob(crypto.randomBytes(Number(args[0]) / 8));
     }
-    return this.u(ip, `Crypto.${m}`, at);
+    return this.u(ip, `Crypto.${this.wm(ip, m)}`, at);
   }
 
   // ------------------------------------------------------------ JSON
@@ -1754,7 +1769,7 @@ export class Library implements Host {
         return m;
       }
     }
-    return this.u(ip, `${o.name}.${method}`, at);
+    return this.u(ip, `${o.name}.${this.wm(ip, method)}`, at);
   }
 
   // ------------------------------------------------------------ instance methods
@@ -1804,7 +1819,7 @@ export class Library implements Host {
         if (cls) return ip.instantiate(cls, [], at);
         const o = this.org.schema.get(recv.t.key);
         if (o) return new SObj(o.name);
-        return this.u(ip, `Type.newInstance for ${recv.t.name}`, at);
+        return this.u(ip, `newInstance() of ${recv.t.name}`, at);
       }
       if (method === 'equals') return args[0] instanceof AType && args[0].t.key === recv.t.key;
       if (method === 'hashcode') return this.hashCode(ip, recv.t.key);
@@ -1818,11 +1833,11 @@ export class Library implements Host {
     }
     if (recv instanceof HostObj) return this.hostMethod(ip, recv, method, args, at);
     if (typeof recv === 'function') return this.u(ip, 'function value', at);
-    return this.u(ip, `${typeName(ip.typeOf(recv))}.${method}`, at);
+    return this.u(ip, `${typeName(ip.typeOf(recv))}.${this.wm(ip, method)}`, at);
   }
 
   exceptionMethod(ip: Interp, ex: AObj, m: string, args: unknown[], at: Pos): unknown {
-    if (!ip.isExceptionClass(ex.cls)) return this.u(ip, `${ex.cls.name}.${m}`, at);
+    if (!ip.isExceptionClass(ex.cls)) return this.u(ip, `${ex.cls.name}.${this.wm(ip, m)}`, at);
     const h = ex.host;
     switch (m) {
       case 'getmessage':
@@ -1867,7 +1882,7 @@ export class Library implements Host {
       case 'hashcode':
         return this.hashCode(ip, String(h.message));
     }
-    return this.u(ip, `Exception.${m}`, at);
+    return this.u(ip, `Exception.${this.wm(ip, m)}`, at);
   }
 
   stringMethod(ip: Interp, s: string, m: string, args: unknown[], at: Pos): unknown {
@@ -2131,9 +2146,9 @@ export class Library implements Host {
         return s.slice(0, 15);
       case 'stripstart':
       case 'stripend':
-        return this.u(ip, `String.${m}`, at);
+        return this.u(ip, `String.${this.wm(ip, m)}`, at);
     }
-    return this.u(ip, `String.${m}`, at);
+    return this.u(ip, `String.${this.wm(ip, m)}`, at);
   }
 
   numberMethod(ip: Interp, n: unknown, m: string, args: unknown[], at: Pos): unknown {
@@ -2198,7 +2213,7 @@ export class Library implements Host {
       if (m === 'round') return BigInt(Math.round(n.v));
       if (m === 'intvalue') return Math.trunc(n.v) | 0;
     }
-    return this.u(ip, `${typeName(ip.typeOf(n))}.${m}`, at);
+    return this.u(ip, `${typeName(ip.typeOf(n))}.${this.wm(ip, m)}`, at);
   }
 
   formatNumber(text: string, scale: number): string {
@@ -2249,7 +2264,7 @@ export class Library implements Host {
       case 'tostring':
         return d.toString();
     }
-    return this.u(ip, `Date.${m}`, at);
+    return this.u(ip, `Date.${this.wm(ip, m)}`, at);
   }
 
   datetimeMethod(ip: Interp, d: ADatetime, m: string, args: unknown[], at: Pos): unknown {
@@ -2356,7 +2371,7 @@ export class Library implements Host {
       case 'tostring':
         return this.dtString(d, 'GMT');
     }
-    return this.u(ip, `Datetime.${m}`, at);
+    return this.u(ip, `Datetime.${this.wm(ip, m)}`, at);
   }
 
   timeMethod(ip: Interp, t: ATime, m: string, args: unknown[], at: Pos): unknown {
@@ -2379,7 +2394,7 @@ export class Library implements Host {
       case 'addmilliseconds':
         return new ATime((((t.ms + a) % DAY) + DAY) % DAY);
     }
-    return this.u(ip, `Time.${m}`, at);
+    return this.u(ip, `Time.${this.wm(ip, m)}`, at);
   }
 
   listMethod(ip: Interp, l: AList, m: string, args: unknown[], at: Pos): unknown {
@@ -2446,7 +2461,7 @@ export class Library implements Host {
         return o ? this.sobjectType(o) : null;
       }
     }
-    return this.u(ip, `List.${m}`, at);
+    return this.u(ip, `List.${this.wm(ip, m)}`, at);
   }
 
   sortList(ip: Interp, l: AList, at: Pos): void {
@@ -2524,7 +2539,7 @@ export class Library implements Host {
       case 'tostring':
         return ip.str(s);
     }
-    return this.u(ip, `Set.${m}`, at);
+    return this.u(ip, `Set.${this.wm(ip, m)}`, at);
   }
 
   mapMethod(ip: Interp, mp: AMap, m: string, args: unknown[], at: Pos): unknown {
@@ -2584,7 +2599,7 @@ export class Library implements Host {
         return o ? this.sobjectType(o) : null;
       }
     }
-    return this.u(ip, `Map.${m}`, at);
+    return this.u(ip, `Map.${this.wm(ip, m)}`, at);
   }
 
   sobjMethod(ip: Interp, s: SObj, m: string, args: unknown[], at: Pos): unknown {
@@ -2672,7 +2687,7 @@ export class Library implements Host {
       case 'tostring':
         return ip.str(s);
     }
-    return this.u(ip, `SObject.${m}`, at);
+    return this.u(ip, `SObject.${this.wm(ip, m)}`, at);
   }
 
   hostMethod(ip: Interp, h: HostObj, m: string, args: unknown[], at: Pos): unknown {
@@ -2910,7 +2925,7 @@ export class Library implements Host {
       case 'savepoint':
         break;
     }
-    return this.u(ip, `${h.$type.name}.${m}`, at);
+    return this.u(ip, `${h.$type.name}.${this.wm(ip, m)}`, at);
   }
 
   newMatcher(p: HostObj, s: string): HostObj {
@@ -2974,7 +2989,7 @@ export class Library implements Host {
       case 'hitend':
         return this.u(ip, 'Matcher.hitEnd', at);
     }
-    return this.u(ip, `Matcher.${m}`, at);
+    return this.u(ip, `Matcher.${this.wm(ip, m)}`, at);
   }
 }
 
