@@ -3,6 +3,7 @@
  * prints its findings as file:line, and the run fails when any step found anything.
  */
 import path from 'node:path';
+import { apexRuntimeStep } from './apex-runtime-step';
 import { deployShapeStep } from './deploy-shape';
 import { metadataStep } from './metadata-check';
 import {
@@ -27,6 +28,7 @@ export const STEPS: Step[] = [
   pmdStep,
   metadataStep,
   deployShapeStep,
+  apexRuntimeStep,
   jestStep
 ];
 

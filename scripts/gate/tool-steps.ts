@@ -99,6 +99,7 @@ export const eslintStep: Step = {
 export function tsconfigs(root: string): string[] {
   return [
     'tsconfig.json',
+    'tools/apex-runtime/tsconfig.json',
     ...metadataDirectories(root).map((dir) => `${dir}/main/default/lwc/tsconfig.json`)
   ].filter((file) => fs.existsSync(path.join(root, file)));
 }

@@ -54,7 +54,7 @@ export function packageDirs(root: string, extra: string[]): string[] {
     for (const p of proj.packageDirectories ?? []) dirs.push(path.resolve(root, p.path));
   }
   for (const e of extra) dirs.push(path.resolve(root, e));
-  return dirs;
+  return [...new Set(dirs)];
 }
 
 function readXml(file: string): Record<string, unknown> {
