@@ -169,6 +169,16 @@ export class Database {
     return f;
   }
 
+  /** Dot notation: a Boolean field reads true only when it is non-null and true. */
+  sobjDot(ip: Interp, s: SObj, name: string, at: Pos): unknown {
+    const v = this.sobjGet(ip, s, name, at);
+    if (v === null || v === undefined) {
+      const f = this.schema.get(s.type)?.fields.get(name.toLowerCase());
+      if (f?.type === 'checkbox') return false;
+    }
+    return v;
+  }
+
   sobjGet(ip: Interp, s: SObj, name: string, at: Pos): unknown {
     const key = name.toLowerCase();
     const o = this.schema.get(s.type)!;
@@ -1098,7 +1108,9 @@ export class Database {
     }
     // before triggers
     if (event !== 'undelete') {
-      this.fireTriggers(ip, o, 'before', event, live, working, oldRecords, at);
+      const crashed = this.fireTriggers(ip, o, 'before', event, live, working, oldRecords, at);
+      if (crashed)
+        for (const i of live) fail(i, 'CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY', crashed, []);
       for (const i of live)
         for (const e of working.get(i)!.errors)
           fail(i, 'FIELD_CUSTOM_VALIDATION_EXCEPTION', e.msg, e.field ? [e.field] : []);
@@ -1198,7 +1210,9 @@ export class Database {
       (s as any).readOnly = event !== 'delete';
       after.set(i, s);
     }
-    this.fireTriggers(ip, o, 'after', event, live, after, oldRecords, at);
+    const crashedAfter = this.fireTriggers(ip, o, 'after', event, live, after, oldRecords, at);
+    if (crashedAfter)
+      for (const i of live) fail(i, 'CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY', crashedAfter, []);
     for (const i of live)
       for (const e of after.get(i)!.errors)
         fail(i, 'FIELD_CUSTOM_VALIDATION_EXCEPTION', e.msg, e.field ? [e.field] : []);
@@ -1260,6 +1274,13 @@ export class Database {
             : false;
       if (f.required && (v === null || v === undefined || v === '') && f.createable)
         missing.push(f.name);
+      if (f.type === 'checkbox' && f.createable && s.f.has(f.key) && v === null) {
+        // a Checkbox explicitly set to null is rejected by DML
+        fail(i, 'INVALID_TYPE_ON_FIELD_IN_RECORD', `${f.label}: value not of required type: `, [
+          f.name
+        ]);
+        continue;
+      }
       if (!changed) continue;
       // read-only system and formula fields on a record are ignored by DML (a cloned query row inserts)
       if (!f.createable && !f.updateable) continue;
@@ -1393,10 +1414,10 @@ export class Database {
     news: Map<number, SObj>,
     olds: Map<number, SObj>,
     at: Pos
-  ): void {
+  ): string | null {
     const ev = `${when} ${event}`;
     const list = this.triggers.filter((t) => t.object === o.key && t.events.has(ev));
-    if (!list.length) return;
+    if (!list.length) return null;
     if (this.triggerDepth > 16)
       ip.throwEx('System.LimitException', 'Maximum trigger depth exceeded', at);
     const et = rt(o.key, o.name);
@@ -1454,14 +1475,23 @@ export class Database {
       (ip as any).triggerCtx = ctx;
       this.triggerDepth++;
       ip.frames.push({ cls: t.cls, self: null, method: '', line: t.decl.line, col: 1 });
+      const depth = ip.frames.length;
       try {
         ip.exec(t.decl.trigger!.body, new Scope(null));
+      } catch (e) {
+        if (!(e instanceof ApexThrow)) throw e;
+        // "Trigger Exceptions": an unhandled exception marks every record with an error
+        ip.frames.length = depth;
+        const cap = (x: string): string => x.charAt(0).toUpperCase() + x.slice(1);
+        const ex = e.ex;
+        return `${t.decl.name}: execution of ${cap(when)}${cap(event)}\n\ncaused by: ${ex.cls.name}: ${String(ex.host?.message ?? 'null')}\n\n${String(ex.host?.stack ?? '')}`;
       } finally {
-        ip.frames.pop();
+        ip.frames.length = depth - 1;
         this.triggerDepth--;
         (ip as any).triggerCtx = saved;
       }
     }
+    return null;
   }
 }
 

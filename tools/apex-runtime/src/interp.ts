@@ -1653,7 +1653,7 @@ export class Interp {
       }
       throw this.unsupported(`field ${o.cls.name}.${id}`, at);
     }
-    if (o instanceof SObj) return this.db.sobjGet(this, o, id, at);
+    if (o instanceof SObj) return this.db.sobjDot(this, o, id, at);
     if (typeof o === 'object' && (o as any).kind && (o as any).$type)
       return this.host.instanceField(this, o, key, at);
     if (o instanceof AList && key === 'size') throw this.unsupported('List.size field', at);

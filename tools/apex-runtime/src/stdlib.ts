@@ -195,7 +195,8 @@ export const STATUS_CODES = [
   'CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY',
   'UNABLE_TO_LOCK_ROW',
   'INSUFFICIENT_ACCESS_OR_READONLY',
-  'INVALID_TYPE'
+  'INVALID_TYPE',
+  'INVALID_TYPE_ON_FIELD_IN_RECORD'
 ];
 
 function enumOf(type: string, values: readonly string[], name: string): AEnum | undefined {

@@ -10,6 +10,9 @@ trigger ConfWidgetTrigger on Conf_Widget__c(
   ConfTriggerLog.record(Trigger.operationType, Trigger.size);
   if (Trigger.isBefore && (Trigger.isInsert || Trigger.isUpdate)) {
     for (Conf_Widget__c w : Trigger.new) {
+      if (w.Name == 'throw') {
+        throw new IllegalArgumentException('thrown by trigger');
+      }
       if (w.Name == 'reject') {
         w.addError('rejected by trigger');
       }
