@@ -39,6 +39,19 @@ module.exports = {
       collectCoverageFrom: ['scripts/**/*.ts', '!**/__tests__/**', '!**/__fixtures__/**']
     },
     {
+      // The offline Apex runtime's own tests (tools/apex-runtime); its fixtures are run by them.
+      displayName: 'apex-runtime',
+      rootDir: __dirname,
+      testEnvironment: 'node',
+      testEnvironmentOptions: { customExportConditions: ['node', 'require'] },
+      roots: ['<rootDir>/tools/apex-runtime'],
+      moduleFileExtensions: ['ts', 'js', 'json'],
+      testMatch: ['**/__tests__/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/__fixtures__/'],
+      transform: { '\\.ts$': scriptsTransform },
+      collectCoverageFrom: []
+    },
+    {
       // The call timeline in Debian's Chromium (rollup bundle, loopback server, playwright-core);
       // writes screenshots to build/screenshots. See docs/timeline.md.
       displayName: 'browser',

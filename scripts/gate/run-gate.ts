@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { apexCompileStep } from './apex-compile-step';
+import { apexRuntimeStep } from './apex-runtime-step';
 import { deployShapeStep } from './deploy-shape';
 import { metadataStep } from './metadata-check';
 import {
@@ -31,6 +32,7 @@ export const STEPS: Step[] = [
   pmdStep,
   metadataStep,
   deployShapeStep,
+  apexRuntimeStep,
   jestStep
 ];
 

@@ -104,7 +104,9 @@ export function tsconfigs(root: string): string[] {
     .readdirSync(root)
     .filter((file) => /^tsconfig\.[\w-]+\.json$/.test(file))
     .sort();
-  return ['tsconfig.json', ...parts].filter((file) => fs.existsSync(path.join(root, file)));
+  return ['tsconfig.json', ...parts, 'tools/apex-runtime/tsconfig.json'].filter((file) =>
+    fs.existsSync(path.join(root, file))
+  );
 }
 
 export const typecheckStep: Step = {
