@@ -218,10 +218,14 @@ function blankToNull(value: string | null | undefined): string | null {
 export function readInsights(source: unknown): CallInsights {
   const wrapped = objectAt(source, 'insights');
   const from = wrapped ?? source;
-  const sentiment = textAt(from, 'sentiment');
+  // CallTaskMapper.sentimentOf: only the documented values, anything else is unknown (null).
+  const sentiment = textAt(from, 'sentiment')?.trim().toUpperCase() ?? null;
   return {
     summary: textAt(from, 'summary'),
-    sentiment: sentiment === null ? null : sentiment.toUpperCase(),
+    sentiment:
+      sentiment === 'POSITIVE' || sentiment === 'NEUTRAL' || sentiment === 'NEGATIVE'
+        ? sentiment
+        : null,
     topics: textListAt(from, 'topics')
   };
 }
