@@ -1,4 +1,4 @@
-// Builds force-app/main/default/staticresources/RinkelHostileCorpus.json from test-data/hostile,
+// Builds the static resource RinkelHostileCorpus.json (force-app/intake/staticresources) from test-data/hostile,
 // so the org's RinkelHostileInputTest runs exactly the cases jest runs. A jest test fails when the
 // resource is out of date: run `npm run build:hostile-corpus` after changing a case.
 
@@ -9,7 +9,7 @@ import {
   asciiJson,
   loadCorpus,
   staticResourceContent
-} from './lib/webhook/corpus';
+} from './webhooks/corpus';
 
 async function main(): Promise<void> {
   const cases = loadCorpus();

@@ -7,21 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { transformAsync } from '@babel/core';
-
-/** The project root: the nearest folder upwards holding sfdx-project.json (npm runs from there). */
-export function repoRoot(start: string = process.cwd()): string {
-  let dir = path.resolve(start);
-  while (!fs.existsSync(path.join(dir, 'sfdx-project.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) {
-      return path.resolve(start);
-    }
-    dir = parent;
-  }
-  return dir;
-}
-
-export const LWC_DIR = path.join(repoRoot(), 'force-app', 'main', 'default', 'lwc');
+import { lwcDirectories } from './core/paths';
 
 const HEADER = (source: string) =>
   `// Compiled from ${source} by scripts/build-lwc.ts. Do not edit: change the .ts and run npm run build:lwc.\n`;
@@ -32,8 +18,19 @@ export interface Output {
   code: string;
 }
 
-/** `lwc/<component>/*.ts`, without declarations and tests (tests live in __tests__ folders). */
-export function findSources(lwcDir: string = LWC_DIR): string[] {
+/**
+ * `lwc/<component>/*.ts` in every given `lwc` folder (by default every one in every package
+ * directory), without declarations and tests (tests live in __tests__ folders).
+ */
+export function findSources(lwcDirs: string | string[] = lwcDirectories()): string[] {
+  const sources: string[] = [];
+  for (const lwcDir of typeof lwcDirs === 'string' ? [lwcDirs] : lwcDirs) {
+    sources.push(...componentSources(lwcDir));
+  }
+  return sources.sort();
+}
+
+function componentSources(lwcDir: string): string[] {
   if (!fs.existsSync(lwcDir)) {
     return [];
   }
@@ -70,9 +67,9 @@ export async function compileSource(source: string, code: string): Promise<strin
   return `${HEADER(path.basename(source))}${result.code}\n`;
 }
 
-export async function compileAll(lwcDir: string = LWC_DIR): Promise<Output[]> {
+export async function compileAll(lwcDirs: string | string[] = lwcDirectories()): Promise<Output[]> {
   const outputs: Output[] = [];
-  for (const source of findSources(lwcDir)) {
+  for (const source of findSources(lwcDirs)) {
     const code = await compileSource(source, fs.readFileSync(source, 'utf8'));
     outputs.push({ source, target: source.replace(/\.ts$/, '.js'), code });
   }
@@ -92,9 +89,12 @@ export function staleOutputs(outputs: Output[]): { target: string; reason: 'miss
   return stale;
 }
 
-export async function main(argv: string[], lwcDir: string = LWC_DIR): Promise<number> {
+export async function main(
+  argv: string[],
+  lwcDirs: string | string[] = lwcDirectories()
+): Promise<number> {
   const check = argv.includes('--check');
-  const outputs = await compileAll(lwcDir);
+  const outputs = await compileAll(lwcDirs);
   const stale = staleOutputs(outputs);
   const rel = (file: string) => path.relative(process.cwd(), file).split(path.sep).join('/');
   if (check) {

@@ -18,7 +18,13 @@ export function projectRules(tsconfigRootDir) {
       // babel parser; the TypeScript parser is swapped in so type-aware rules work too.
       files: ['**/lwc/**/*.ts'],
       extends: [...lwcRecommended, ...tseslint.configs.recommendedTypeChecked],
-      languageOptions: { ...typed, globals: { ...globals.browser } },
+      // The components' tsconfig is tsconfig.lwc.json at the root (one for every package
+      // directory), which the project service (it looks for tsconfig.json) would not find.
+      languageOptions: {
+        parser: tseslint.parser,
+        parserOptions: { project: ['./tsconfig.lwc.json', './tsconfig.json'], tsconfigRootDir },
+        globals: { ...globals.browser }
+      },
       rules: {
         '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
         // `void promise` is how a deliberately un-awaited promise is marked for no-floating-promises.

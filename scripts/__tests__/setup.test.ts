@@ -4,10 +4,11 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseSetupArgs } from '../lib/config';
-import { createMemoryLogger } from '../lib/log';
-import { readLocalState, sha256Hex } from '../lib/secret';
-import { runSetup, setupMain, SetupStepError, type SetupContext } from '../lib/setup-runner';
+import { REPO_ROOT, sourceFile } from '../core/paths';
+import { parseSetupArgs } from '../setup/config';
+import { createMemoryLogger } from '../core/log';
+import { readLocalState, sha256Hex } from '../core/secret';
+import { runSetup, setupMain, SetupStepError, type SetupContext } from '../setup/runner';
 import { FakeOrg } from '../testing/fake-org';
 import { FakeRinkel } from '../testing/fake-rinkel';
 import { createTestProject, type TestProject } from '../testing/test-project';
@@ -187,7 +188,7 @@ describe('npm run setup', () => {
   it('deploys again when a source file changed, and only then', async () => {
     await setup([]);
     const before = org.deploys.length;
-    const file = join(project.root, 'force-app/main/default/classes/RinkelWebhookResource.cls');
+    const file = sourceFile('classes', 'RinkelWebhookResource.cls', project.root);
     const text = readFileSync(file, 'utf8');
     writeFileSync(file, `${text}// changed\n`);
 
@@ -387,7 +388,7 @@ describe('npm run setup', () => {
   });
 
   it('runs end to end through the real entry point (tsx scripts/setup.ts), twice', async () => {
-    const repoRoot = process.cwd();
+    const repoRoot = REPO_ROOT;
     const runEntryPoint = () =>
       new Promise<{ code: number | null; out: string }>((resolve) => {
         const child = spawn(

@@ -4,11 +4,12 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { reportFailure } from '../lib/cli';
-import { createMemoryLogger } from '../lib/log';
-import { writeLocalState } from '../lib/secret';
-import { webhooksMain } from '../lib/webhook-commands';
+import { reportFailure } from '../core/cli';
+import { createMemoryLogger } from '../core/log';
+import { writeLocalState } from '../core/secret';
+import { webhooksMain } from '../webhooks/commands';
 import { FakeRinkel } from '../testing/fake-rinkel';
+import { REPO_ROOT } from '../core/paths';
 
 jest.setTimeout(30_000);
 
@@ -362,7 +363,7 @@ describe('npm run webhooks', () => {
 
   it('works end to end through the real entry point (tsx scripts/webhooks.ts)', async () => {
     await run(['register']);
-    const repoRoot = process.cwd();
+    const repoRoot = REPO_ROOT;
     const result = await new Promise<{ code: number | null; out: string }>((resolve) => {
       const child = spawn(
         process.execPath,

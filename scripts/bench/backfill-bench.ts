@@ -12,10 +12,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadLabels, mapCdr } from '../lib/mapping';
-import { RinkelApiClient } from '../lib/rinkel-api';
-import { runBackfill } from '../lib/backfill/run';
-import { SalesforceClient } from '../lib/backfill/salesforce';
+import { loadLabels, mapCdr } from '../twin';
+import { RinkelApiClient } from '../clients/rinkel-api';
+import { runBackfill } from '../backfill/run';
+import { SalesforceClient } from '../backfill/salesforce';
 import { SYNTHETIC_START } from '../testing/synthetic-cdrs';
 import type { FakesReady, FakesStats } from './bench-fakes';
 

@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bin, exec } from './exec';
-import { SF_QUIET_ENV, parseSfJson } from '../lib/org';
-import { metadataDirectories, rel, walk } from './project';
+import { SF_QUIET_ENV, parseSfJson } from '../clients/org';
+import { metadataDirectories, rel, walk } from '../core/paths';
 import { type Finding, type GateContext, type Step, result } from './types';
 
 /** The message of a failed `sf --json` run, or its raw output when that is not JSON. */
@@ -56,6 +56,46 @@ function lwcFindings(root: string, dirs: string[], outDir: string): Finding[] {
   return findings;
 }
 
+/**
+ * Members that package.xml names but the converted folder holds no file for. The Metadata API
+ * rejects such a deploy ("An object … of type … was named in package.xml, but was not found in
+ * zipped directory"); `sf project convert source` lists a folder as a component even when
+ * .forceignore dropped every file in it (an `lwc/types` folder of declarations did exactly that).
+ */
+export function membersWithoutFiles(outDir: string): { type: string; member: string }[] {
+  const manifest = fs.readFileSync(path.join(outDir, 'package.xml'), 'utf8');
+  const files = walk(outDir, (f) => !f.endsWith(`${path.sep}package.xml`));
+  const baseNames = new Set<string>();
+  const folderNames = new Set<string>();
+  for (const file of files) {
+    const relative = rel(outDir, file).split('/');
+    const name = relative[relative.length - 1] ?? '';
+    baseNames.add(name.replace(/\.[^.]+(-meta\.xml)?$/, ''));
+    relative.slice(1, -1).forEach((folder) => folderNames.add(folder));
+  }
+  const contains = (base: string, child: string): boolean =>
+    files.some(
+      (f) =>
+        path.basename(f).replace(/\.[^.]+$/, '') === base &&
+        fs.readFileSync(f, 'utf8').includes(`<fullName>${child}</fullName>`)
+    );
+  const missing: { type: string; member: string }[] = [];
+  for (const block of manifest.match(/<types>[\s\S]*?<\/types>/g) ?? []) {
+    const type = /<name>([^<]+)<\/name>/.exec(block)?.[1] ?? '';
+    for (const m of block.matchAll(/<members>([^<]+)<\/members>/g)) {
+      const member = m[1] ?? '';
+      const dot = member.indexOf('.');
+      const found =
+        baseNames.has(member) ||
+        folderNames.has(member) ||
+        (dot > 0 && contains(member.slice(0, dot), member.slice(dot + 1))) ||
+        (type === 'CustomLabel' && contains('CustomLabels', member));
+      if (!found) missing.push({ type, member });
+    }
+  }
+  return missing;
+}
+
 export const deployShapeStep: Step = {
   id: 'deploy-shape',
   title: 'deploy shape (sf project convert source: what a deploy would send)',
@@ -86,7 +126,14 @@ export const deployShapeStep: Step = {
           'the source does not convert to a deployable package'
         );
       }
-      const findings = lwcFindings(root, dirs, outDir);
+      const findings = [
+        ...lwcFindings(root, dirs, outDir),
+        ...membersWithoutFiles(outDir).map(({ type, member }) => ({
+          file: 'package.xml',
+          line: 1,
+          message: `${type} ${member} is named in the manifest but has no file in the package (the Metadata API rejects the deploy)`
+        }))
+      ];
       const components = (
         fs.readFileSync(path.join(outDir, 'package.xml'), 'utf8').match(/<members>/g) ?? []
       ).length;

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { REPO_ROOT } from '../core/paths';
 
 export interface ExecResult {
   code: number;
@@ -7,9 +8,7 @@ export interface ExecResult {
   stderr: string;
 }
 
-/** The repository this gate belongs to (tools are resolved from its node_modules). */
-export const REPO_ROOT = path.resolve(__dirname, '..', '..');
-
+/** A tool from this repository's node_modules (the gate checks fixture projects with them too). */
 export function bin(name: string): string {
   return path.join(REPO_ROOT, 'node_modules', '.bin', name);
 }

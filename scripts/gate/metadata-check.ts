@@ -6,7 +6,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { parseQuery, type Query, type WhereClause } from '@jetstreamapp/soql-parser-js';
-import { lineAt, metadataDirectories, projectFiles, rel, walk } from './project';
+import {
+  lwcDirectories,
+  metadataFolders,
+  projectFiles,
+  rel,
+  retrieveLandingZone,
+  walk
+} from '../core/paths';
+import { lineAt } from './project';
+import { accessModeFindings } from './access-mode';
+import { blankCommentsAndStrings } from './source-text';
 import standardSchema from './standard-schema.json';
 import { type Finding, type GateContext, type Step, result } from './types';
 
@@ -64,9 +74,7 @@ export class Schema {
     for (const [rel, target] of Object.entries(standardSchema.childRelationships)) {
       this.childRelationships.set(rel.toLowerCase(), target);
     }
-    for (const dir of metadataDirectories(projectRoot)) {
-      const objectsDir = path.join(projectRoot, dir, 'main', 'default', 'objects');
-      if (!fs.existsSync(objectsDir)) continue;
+    for (const objectsDir of metadataFolders('objects', projectRoot)) {
       for (const objectName of fs.readdirSync(objectsDir))
         this.loadObject(path.join(objectsDir, objectName), objectName);
     }
@@ -161,42 +169,6 @@ export class Schema {
 
 function safeParse(file: string): boolean {
   return XMLValidator.validate(fs.readFileSync(file, 'utf8')) === true;
-}
-
-/** Replaces comments and string contents with spaces so offsets (and line numbers) stay true. */
-function blankCommentsAndStrings(source: string, keepStrings: boolean): string {
-  let out = '';
-  let i = 0;
-  while (i < source.length) {
-    const two = source.slice(i, i + 2);
-    if (two === '//') {
-      while (i < source.length && source[i] !== '\n') {
-        out += ' ';
-        i++;
-      }
-    } else if (two === '/*') {
-      while (i < source.length && source.slice(i, i + 2) !== '*/') {
-        out += source[i] === '\n' ? '\n' : ' ';
-        i++;
-      }
-      out += '  ';
-      i += 2;
-    } else if (source[i] === "'") {
-      out += "'";
-      i++;
-      while (i < source.length && source[i] !== "'") {
-        const ch = source[i] === '\\' ? source.slice(i, i + 2) : (source[i] ?? '');
-        out += keepStrings ? ch : ch.replace(/[^\n]/g, ' ');
-        i += ch.length;
-      }
-      out += "'";
-      i++;
-    } else {
-      out += source[i];
-      i++;
-    }
-  }
-  return out;
 }
 
 interface SoqlLiteral {
@@ -349,9 +321,7 @@ function collectNames(projectRoot: string): Names {
     classes.set(path.basename(file, '.cls').toLowerCase(), file);
   }
   const lwc = new Set<string>();
-  for (const dir of metadataDirectories(projectRoot)) {
-    const lwcDir = path.join(projectRoot, dir, 'main', 'default', 'lwc');
-    if (!fs.existsSync(lwcDir)) continue;
+  for (const lwcDir of lwcDirectories(projectRoot)) {
     for (const name of fs.readdirSync(lwcDir)) {
       if (fs.existsSync(path.join(lwcDir, name, `${name}.js-meta.xml`)))
         lwc.add(name.toLowerCase());
@@ -553,6 +523,19 @@ function checkTestReferences(projectRoot: string, names: Names): Finding[] {
     }));
 }
 
+/**
+ * `sf project retrieve` drops components it cannot place into `<default package>/main/default`.
+ * That folder stays empty: everything has a capability folder (docs/architecture.md).
+ */
+function checkLandingZone(projectRoot: string): Finding[] {
+  const zone = retrieveLandingZone(projectRoot);
+  return walk(path.join(projectRoot, zone), () => true).map((file) => ({
+    file: rel(projectRoot, file),
+    line: 1,
+    message: `${zone} is the landing zone of sf project retrieve and stays empty: move this file into its capability folder`
+  }));
+}
+
 export function checkProject(projectRoot: string): Finding[] {
   const xmlFiles = projectFiles(projectRoot, (f) => f.endsWith('-meta.xml'));
   const xmlFindings = checkXml(projectRoot, xmlFiles);
@@ -566,7 +549,11 @@ export function checkProject(projectRoot: string): Finding[] {
     ...checkSoql(projectRoot, schema, apexFiles),
     ...checkReferences(projectRoot, schema, names, xmlOk),
     ...checkLabels(projectRoot, names, xmlOk),
-    ...checkTestReferences(projectRoot, names)
+    ...checkTestReferences(projectRoot, names),
+    ...apexFiles.flatMap((file) =>
+      accessModeFindings(rel(projectRoot, file), fs.readFileSync(file, 'utf8'))
+    ),
+    ...checkLandingZone(projectRoot)
   ];
   const seen = new Set<string>();
   return all.filter((f) => {
@@ -577,7 +564,8 @@ export function checkProject(projectRoot: string): Finding[] {
 
 export const metadataStep: Step = {
   id: 'project-checks',
-  title: 'project checks (SOQL fields, metadata XML, cross-references, labels, tests per class)',
+  title:
+    'project checks (SOQL fields, metadata XML, cross-references, labels, tests per class, access modes, empty retrieve landing zone)',
   run({ root: projectRoot }: GateContext) {
     const findings = checkProject(projectRoot);
     return Promise.resolve(result(findings, `${findings.length} problem(s)`));

@@ -3,6 +3,7 @@
  * prints its findings as file:line, and the run fails when any step found anything.
  */
 import path from 'node:path';
+import { apexCompileStep } from './apex-compile-step';
 import { deployShapeStep } from './deploy-shape';
 import { metadataStep } from './metadata-check';
 import {
@@ -13,17 +14,20 @@ import {
   lwcBuildStep,
   pmdStep,
   prettierStep,
+  rulesBuildStep,
   typecheckStep
 } from './tool-steps';
 import { formatFinding, type Step } from './types';
-import { REPO_ROOT } from './exec';
+import { REPO_ROOT } from '../core/paths';
 
 export const STEPS: Step[] = [
   prettierStep,
   eslintStep,
   typecheckStep,
   lwcBuildStep,
+  rulesBuildStep,
   apexSemanticsStep,
+  apexCompileStep,
   pmdStep,
   metadataStep,
   deployShapeStep,

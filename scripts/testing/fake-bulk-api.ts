@@ -7,7 +7,7 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CsvParser, csvRow } from '../lib/backfill/csv';
+import { CsvParser, csvRow } from '../backfill/csv';
 
 export const FAKE_API_VERSION = '68.0';
 export const FAKE_ACCESS_TOKEN = 'fake-session-token-00D000000000001';

@@ -22,8 +22,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, dirname, join, relative, resolve } from 'node:path';
-import { parseJsonOrText } from '../lib/http-body';
-import { SCHEDULED_JOBS } from '../lib/setup-project';
+import { parseJsonOrText } from '../clients/http-body';
+import { SCHEDULED_JOBS } from '../setup/project';
 
 export interface RestCall {
   method: string;

@@ -10,7 +10,7 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseJsonOrText } from '../lib/http-body';
+import { parseJsonOrText } from '../clients/http-body';
 
 export interface RecordedRequest {
   method: string;

@@ -1,5 +1,5 @@
 // Synthetic Rinkel call detail records shaped like the documented example
-// (../shared/fixtures/rinkel/call-detail-record.documented.json), for backfill tests and the
+// (scripts/testing/fixtures/rinkel/call-detail-record.documented.json), for backfill tests and the
 // benchmark. Deterministic: record i is always the same call.
 
 export const SYNTHETIC_START = Date.parse('2026-01-05T08:00:00.000Z');

@@ -10,7 +10,8 @@ import {
   GUEST_PERMISSION_SET,
   PERMISSION_SETS_FOR_ADMIN,
   SCHEDULE_APEX_FILE
-} from '../lib/setup-project';
+} from '../setup/project';
+import { REPO_ROOT } from '../core/paths';
 
 const XML = '<?xml version="1.0" encoding="UTF-8"?>';
 
@@ -22,7 +23,7 @@ export interface TestProject {
 export function createTestProject(
   options: { repoRoot?: string; siteActive?: boolean } = {}
 ): TestProject {
-  const repoRoot = options.repoRoot ?? process.cwd();
+  const repoRoot = options.repoRoot ?? REPO_ROOT;
   const root = mkdtempSync(join(tmpdir(), 'rinkel-project-'));
   const write = (relative: string, content: string): void => {
     const file = join(root, relative);
@@ -45,25 +46,25 @@ export function createTestProject(
   );
   for (const name of [...PERMISSION_SETS_FOR_ADMIN, GUEST_PERMISSION_SET]) {
     write(
-      `force-app/main/default/permissionsets/${name}.permissionset-meta.xml`,
+      `force-app/platform/permissionsets/${name}.permissionset-meta.xml`,
       `${XML}\n<PermissionSet xmlns="http://soap.sforce.com/2006/04/metadata">\n    <label>${name}</label>\n</PermissionSet>\n`
     );
   }
   write(
-    'force-app/main/default/sites/Rinkel_Webhooks.site-meta.xml',
+    'force-app/intake/sites/Rinkel_Webhooks.site-meta.xml',
     `${XML}\n<CustomSite xmlns="http://soap.sforce.com/2006/04/metadata">\n    <active>${options.siteActive ? 'true' : 'false'}</active>\n    <guestProfile>Rinkel Webhooks Profile</guestProfile>\n    <masterLabel>Rinkel Webhooks</masterLabel>\n    <siteType>Visualforce</siteType>\n</CustomSite>\n`
   );
   write(
-    'force-app/main/default/externalCredentials/Rinkel.externalCredential-meta.xml',
+    'force-app/cdr-fetch/externalCredentials/Rinkel.externalCredential-meta.xml',
     `${XML}\n<ExternalCredential xmlns="http://soap.sforce.com/2006/04/metadata">\n    <authenticationProtocol>Custom</authenticationProtocol>\n    <label>Rinkel</label>\n</ExternalCredential>\n`
   );
   cpSync(join(repoRoot, SCHEDULE_APEX_FILE), join(root, SCHEDULE_APEX_FILE));
   write(
-    'force-app/main/default/classes/RinkelSchedules.cls',
+    'force-app/operations/classes/RinkelSchedules.cls',
     'public with sharing class RinkelSchedules {}\n'
   );
   write(
-    'force-app/main/default/classes/RinkelWebhookResource.cls',
+    'force-app/intake/classes/RinkelWebhookResource.cls',
     'public with sharing class RinkelWebhookResource {}\n'
   );
   return { root, remove: () => rmSync(root, { recursive: true, force: true }) };

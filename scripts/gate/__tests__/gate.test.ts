@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { apexCompileStep, compileApex } from '../apex-compile-step';
 import { deployShapeStep } from '../deploy-shape';
 import { metadataStep } from '../metadata-check';
 import {
@@ -18,7 +19,7 @@ import {
 import type { Finding, Step } from '../types';
 
 const BROKEN = path.join(__dirname, '..', '__fixtures__', 'broken-project');
-const APEX = 'force-app/main/default/classes';
+const APEX = 'force-app/things/classes';
 
 jest.setTimeout(120_000);
 
@@ -64,7 +65,7 @@ test('4. apex-ls reports the Apex type error and the malformed XML', async () =>
   });
   expect(findings).toContainEqual(
     expect.objectContaining({
-      file: 'force-app/main/default/objects/Thing__c/fields/Malformed__c.field-meta.xml',
+      file: 'force-app/things/objects/Thing__c/fields/Malformed__c.field-meta.xml',
       line: 5
     })
   );
@@ -76,6 +77,129 @@ test('5. PMD reports the query inside a loop', async () => {
     file: `${APEX}/Broken.cls`,
     line: 14,
     message: expect.stringContaining('OperationWithLimitsInLoop')
+  });
+});
+
+describe("Apex compile with Salesforce's compiler (jorje)", () => {
+  let findings: Finding[];
+  beforeAll(async () => {
+    findings = await findingsOf(apexCompileStep);
+  });
+
+  test('a reserved type identifier', () => {
+    expect(findings).toContainEqual({
+      file: `${APEX}/Compiled.cls`,
+      line: 2,
+      message: expect.stringContaining('Identifier type is reserved: Page')
+    });
+  });
+
+  test('a private member read from a test class', () => {
+    expect(findings).toContainEqual({
+      file: `${APEX}/CompiledTest.cls`,
+      line: 6,
+      message: expect.stringContaining('Variable is not visible: Compiled.Holder.secret')
+    });
+  });
+
+  test('a method that does not exist on a standard class', () => {
+    expect(findings).toContainEqual({
+      file: `${APEX}/Compiled.cls`,
+      line: 11,
+      message: expect.stringContaining(
+        'Method does not exist or incorrect signature: void lengthInCharacters() from the type String'
+      )
+    });
+  });
+
+  test('a type error, and nothing else', () => {
+    expect(findings).toContainEqual({
+      file: `${APEX}/Broken.cls`,
+      line: 3,
+      message: expect.stringContaining('Illegal assignment from String to Integer')
+    });
+    expect(findings).toHaveLength(4);
+  });
+
+  test('a driver failure fails the step instead of counting as zero errors', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'apex-compile-'));
+    try {
+      fs.writeFileSync(
+        path.join(root, 'sfdx-project.json'),
+        JSON.stringify({ packageDirectories: [{ path: 'app' }] })
+      );
+      const fields = path.join(root, 'app/objects/Thing__c/fields');
+      fs.mkdirSync(fields, { recursive: true });
+      fs.writeFileSync(
+        path.join(fields, 'Where__c.field-meta.xml'),
+        '<?xml version="1.0" encoding="UTF-8"?>\n<CustomField xmlns="http://soap.sforce.com/2006/04/metadata">\n    <fullName>Where__c</fullName>\n    <type>NoSuchType</type>\n</CustomField>\n'
+      );
+
+      const outcome = await apexCompileStep.run({ root });
+
+      expect(outcome.ok).toBe(false);
+      expect(outcome.findings).toEqual([
+        { file: '-', line: 0, message: expect.stringContaining('jorje crashed (app): exit 2') }
+      ]);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  test('a clean class, trigger and test compile with zero errors', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'apex-compile-'));
+    try {
+      const classes = path.join(root, 'app/classes');
+      const triggers = path.join(root, 'app/triggers');
+      const objects = path.join(root, 'app/objects/Thing__c');
+      fs.mkdirSync(classes, { recursive: true });
+      fs.mkdirSync(triggers, { recursive: true });
+      fs.mkdirSync(path.join(objects, 'fields'), { recursive: true });
+      fs.writeFileSync(
+        path.join(objects, 'Thing__c.object-meta.xml'),
+        '<?xml version="1.0" encoding="UTF-8"?>\n<CustomObject xmlns="http://soap.sforce.com/2006/04/metadata">\n    <label>Thing</label>\n</CustomObject>\n'
+      );
+      fs.writeFileSync(
+        path.join(objects, 'fields/Count__c.field-meta.xml'),
+        '<?xml version="1.0" encoding="UTF-8"?>\n<CustomField xmlns="http://soap.sforce.com/2006/04/metadata">\n    <fullName>Count__c</fullName>\n    <type>Number</type>\n</CustomField>\n'
+      );
+      fs.writeFileSync(
+        path.join(classes, 'Clean.cls'),
+        [
+          'public with sharing class Clean {',
+          '  public class CleanException extends Exception {}',
+          '  public static List<Database.SaveResult> save(List<Thing__c> things) {',
+          '    for (Thing__c thing : things) {',
+          '      thing.Count__c = String.isBlank(thing.Name) ? 0 : thing.Name.length();',
+          '    }',
+          '    Schema.SObjectField field = Thing__c.Count__c;',
+          '    if (field == null || Thing__c.SObjectType != things.getSObjectType()) {',
+          "      throw new CleanException('no field');",
+          '    }',
+          '    return Database.insert(things, false, AccessLevel.SYSTEM_MODE);',
+          '  }',
+          '}',
+          ''
+        ].join('\n')
+      );
+      fs.writeFileSync(
+        path.join(triggers, 'ThingTrigger.trigger'),
+        [
+          'trigger ThingTrigger on Thing__c(before insert) {',
+          '  if (Trigger.operationType == TriggerOperation.BEFORE_INSERT) {',
+          '    Clean.save(new List<Thing__c>());',
+          '  }',
+          '}',
+          ''
+        ].join('\n')
+      );
+
+      const run = await compileApex(root, ['app']);
+
+      expect(run).toEqual({ errors: [] });
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 
@@ -95,7 +219,7 @@ describe('6. project checks', () => {
 
   test('a malformed XML file', () => {
     expect(findings).toContainEqual({
-      file: 'force-app/main/default/objects/Thing__c/fields/Malformed__c.field-meta.xml',
+      file: 'force-app/things/objects/Thing__c/fields/Malformed__c.field-meta.xml',
       line: 5,
       message: expect.stringContaining('XML does not parse')
     });
@@ -103,19 +227,27 @@ describe('6. project checks', () => {
 
   test('a permission set naming a field that does not exist', () => {
     expect(findings).toContainEqual({
-      file: 'force-app/main/default/permissionsets/Bad.permissionset-meta.xml',
+      file: 'force-app/things/permissionsets/Bad.permissionset-meta.xml',
       line: 9,
       message: 'permission for unknown field Thing__c.Gone__c'
     });
   });
 
-  test('an Apex class no test refers to, and nothing else', () => {
+  test('an Apex class no test refers to', () => {
     expect(findings).toContainEqual({
       file: `${APEX}/Orphan.cls`,
       line: 1,
       message: 'Apex class Orphan is not referenced by any test class'
     });
-    expect(findings).toHaveLength(4);
+  });
+
+  test('a file in the landing zone of sf project retrieve, and nothing else', () => {
+    expect(findings).toContainEqual({
+      file: 'force-app/main/default/objects/Thing__c/fields/Retrieved__c.field-meta.xml',
+      line: 1,
+      message: expect.stringContaining('landing zone of sf project retrieve') as unknown
+    });
+    expect(findings).toHaveLength(5);
   });
 });
 
@@ -135,7 +267,7 @@ describe('deploy shape', () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'deploy-shape-'));
     try {
       fs.copyFileSync(path.join(BROKEN, 'sfdx-project.json'), path.join(root, 'sfdx-project.json'));
-      const bundle = path.join(root, 'force-app/main/default/lwc/widget');
+      const bundle = path.join(root, 'force-app/things/lwc/widget');
       fs.mkdirSync(bundle, { recursive: true });
       fs.writeFileSync(path.join(bundle, 'widget.ts'), 'export default class Widget {}\n');
       fs.writeFileSync(path.join(bundle, 'widget.html'), '<template></template>\n');
@@ -149,12 +281,12 @@ describe('deploy shape', () => {
       expect(outcome.ok).toBe(false);
       expect(outcome.findings).toEqual([
         {
-          file: 'force-app/main/default/lwc/widget/widget.ts',
+          file: 'force-app/things/lwc/widget/widget.ts',
           line: 1,
           message: expect.stringContaining('TypeScript source would be deployed')
         },
         {
-          file: 'force-app/main/default/lwc/widget',
+          file: 'force-app/things/lwc/widget',
           line: 1,
           message: expect.stringContaining('without widget.js')
         }

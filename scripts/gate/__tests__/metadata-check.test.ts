@@ -40,9 +40,9 @@ describe('checkProject on a small clean project', () => {
   let dir: string;
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clean-project-'));
-    const classes = path.join(dir, 'force-app', 'main', 'default', 'classes');
-    const labels = path.join(dir, 'force-app', 'main', 'default', 'labels');
-    const translations = path.join(dir, 'force-app', 'main', 'default', 'translations');
+    const classes = path.join(dir, 'force-app', 'app', 'classes');
+    const labels = path.join(dir, 'force-app', 'app', 'labels');
+    const translations = path.join(dir, 'force-app', 'app', 'translations');
     for (const d of [classes, labels, translations]) fs.mkdirSync(d, { recursive: true });
     fs.writeFileSync(
       path.join(dir, 'sfdx-project.json'),
@@ -50,7 +50,7 @@ describe('checkProject on a small clean project', () => {
     );
     fs.writeFileSync(
       path.join(classes, 'Calls.cls'),
-      'public class Calls { public static List<Task> recent() { return [SELECT Id, Subject, What.Name FROM Task WHERE OwnerId = :UserInfo.getUserId() LIMIT :max]; } String l = System.Label.Greeting; }'
+      'public class Calls { public static List<Task> recent() { return [SELECT Id, Subject, What.Name FROM Task WHERE OwnerId = :UserInfo.getUserId() WITH USER_MODE LIMIT :max]; } String l = System.Label.Greeting; }'
     );
     fs.writeFileSync(
       path.join(classes, 'CallsTest.cls'),
@@ -72,14 +72,7 @@ describe('checkProject on a small clean project', () => {
   });
 
   test('reports a label without its Dutch translation', () => {
-    const file = path.join(
-      dir,
-      'force-app',
-      'main',
-      'default',
-      'translations',
-      'nl_NL.translation-meta.xml'
-    );
+    const file = path.join(dir, 'force-app', 'app', 'translations', 'nl_NL.translation-meta.xml');
     const original = fs.readFileSync(file, 'utf8');
     fs.writeFileSync(
       file,
@@ -88,7 +81,7 @@ describe('checkProject on a small clean project', () => {
     try {
       expect(checkProject(dir)).toEqual([
         {
-          file: 'force-app/main/default/translations/nl_NL.translation-meta.xml',
+          file: 'force-app/app/translations/nl_NL.translation-meta.xml',
           line: 1,
           message: 'label Greeting has no translation here'
         }

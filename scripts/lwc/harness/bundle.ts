@@ -7,7 +7,7 @@ import { rollup, type Plugin } from 'rollup';
 import lwc from '@lwc/rollup-plugin';
 import replace from '@rollup/plugin-replace';
 import { transformAsync } from '@babel/core';
-import { LWC_DIR } from '../../build-lwc';
+import { lwcBundle } from '../../core/paths';
 
 import { BUNDLE_DIR, BUNDLE_FILE, CLIENT_DIR } from './paths';
 
@@ -92,7 +92,7 @@ export async function buildPreviewBundle(outDir: string = BUNDLE_DIR): Promise<s
       }),
       lwc({
         modules: [
-          { name: 'c/callTimeline', path: path.join(LWC_DIR, 'callTimeline', 'callTimeline.ts') },
+          { name: 'c/callTimeline', path: path.join(lwcBundle('callTimeline'), 'callTimeline.ts') },
           { npm: 'lightning-base-components' }
         ]
       })

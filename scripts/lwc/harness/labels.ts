@@ -1,18 +1,16 @@
 // Label values for the preview page, read from the project's own label and translation files so
 // the screenshots show the texts agents will read.
 import fs from 'node:fs';
-import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
-import { repoRoot } from '../../build-lwc';
+import { REPO_ROOT, sourceFile } from '../../core/paths';
 
 const parser = new XMLParser({ isArray: (name) => name === 'labels' || name === 'customLabels' });
 
 export type Language = 'en' | 'nl';
 
-export function loadLabels(language: Language, root: string = repoRoot()): Record<string, string> {
-  const base = path.join(root, 'force-app', 'main', 'default');
+export function loadLabels(language: Language, root: string = REPO_ROOT): Record<string, string> {
   const master = parser.parse(
-    fs.readFileSync(path.join(base, 'labels', 'CustomLabels.labels-meta.xml'), 'utf8')
+    fs.readFileSync(sourceFile('labels', 'CustomLabels.labels-meta.xml', root), 'utf8')
   ) as {
     CustomLabels: { labels: { fullName: string; value: string | number }[] };
   };
@@ -22,7 +20,7 @@ export function loadLabels(language: Language, root: string = repoRoot()): Recor
   }
   if (language === 'nl') {
     const dutch = parser.parse(
-      fs.readFileSync(path.join(base, 'translations', 'nl_NL.translation-meta.xml'), 'utf8')
+      fs.readFileSync(sourceFile('translations', 'nl_NL.translation-meta.xml', root), 'utf8')
     ) as { Translations: { customLabels?: { name: string; label: string | number }[] } };
     for (const label of dutch.Translations.customLabels ?? []) {
       labels[label.name] = String(label.label);

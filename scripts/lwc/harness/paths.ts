@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { repoRoot } from '../../build-lwc';
+import { REPO_ROOT } from '../../core/paths';
 
-export const CLIENT_DIR = path.join(repoRoot(), 'scripts', 'lwc', 'client');
-export const BUNDLE_DIR = path.join(repoRoot(), 'build', 'lwc-preview');
+export const CLIENT_DIR = path.join(REPO_ROOT, 'scripts', 'lwc', 'client');
+export const BUNDLE_DIR = path.join(REPO_ROOT, 'build', 'lwc-preview');
 export const BUNDLE_FILE = 'app.js';
-export const SCREENSHOT_DIR = path.join(repoRoot(), 'build', 'screenshots');
+export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'build', 'screenshots');

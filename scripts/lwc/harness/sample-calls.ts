@@ -1,10 +1,10 @@
-// Sample calls for the preview, the browser test and the benchmark, built from the shared Rinkel
-// fixtures (the documented CDR plus the third-party insights shape) when they are beside the
-// checkout, from the same values inline otherwise.
+// Sample calls for the preview, the browser test and the benchmark, built from the in-repo copies
+// of the Rinkel fixtures (scripts/testing/fixtures/rinkel: the documented CDR plus the third-party
+// insights shape), from the same values inline if they cannot be read.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { CallEntry } from '../../../force-app/main/default/lwc/callTimeline/callView';
-import { repoRoot } from '../../build-lwc';
+import type { CallEntry } from '../../../force-app/timeline/lwc/callTimeline/callView';
+import { REPO_ROOT } from '../../core/paths';
 
 export const RECORD_ID = 'a015g00000WO1234AA';
 export const OTHER_RECORD_ID = 'a015g00000WO1187AA';
@@ -36,8 +36,8 @@ function readJson(file: string): unknown {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
 }
 
-export function fixtureValues(root: string = repoRoot()): FixtureValues {
-  const dir = path.resolve(root, '..', 'shared', 'fixtures', 'rinkel');
+export function fixtureValues(root: string = REPO_ROOT): FixtureValues {
+  const dir = path.join(root, 'scripts', 'testing', 'fixtures', 'rinkel');
   try {
     const cdr = (
       readJson(path.join(dir, 'call-detail-record.with-insights.json')) as {

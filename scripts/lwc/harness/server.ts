@@ -4,14 +4,14 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import type { CallEntry } from '../../../force-app/main/default/lwc/callTimeline/callView';
-import { repoRoot } from '../../build-lwc';
+import type { CallEntry } from '../../../force-app/timeline/lwc/callTimeline/callView';
+import { REPO_ROOT } from '../../core/paths';
 import { BUNDLE_DIR, BUNDLE_FILE } from './paths';
 import { type Language, loadLabels } from './labels';
 import { RECORD_ID, sampleCalls } from './sample-calls';
 
 const SLDS_ASSETS = path.join(
-  repoRoot(),
+  REPO_ROOT,
   'node_modules',
   '@salesforce-ux',
   'design-system',
