@@ -26,7 +26,7 @@ import {
 } from './description';
 import { formatLabel, type LabelCatalog, type LabelLanguage } from './labels';
 import { normalizePhone } from './phone';
-import { CAUSES, MISSED_REASON_LABELS, STATUS_LABELS } from './rules.generated';
+import { CAUSES, MISSED_REASON_LABELS, SENTIMENT_LABELS, STATUS_LABELS } from './rules.generated';
 
 /** Field lengths of the Task fields written here (see force-app/.../objects/Activity/fields). */
 export const FIELD_LENGTHS = {
@@ -200,10 +200,11 @@ function blankToNull(value: string | null | undefined): string | null {
 export function readInsights(source: unknown): CallInsights {
   const wrapped = objectAt(source, 'insights');
   const from = wrapped ?? source;
-  const sentiment = textAt(from, 'sentiment');
+  // CallTaskMapper.sentimentOf: only the documented values (rules/call-status.json), else null.
+  const sentiment = textAt(from, 'sentiment')?.trim().toUpperCase() ?? null;
   return {
     summary: textAt(from, 'summary'),
-    sentiment: sentiment === null ? null : sentiment.toUpperCase(),
+    sentiment: sentiment !== null && sentiment in SENTIMENT_LABELS ? sentiment : null,
     topics: textListAt(from, 'topics')
   };
 }

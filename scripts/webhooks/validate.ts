@@ -20,7 +20,10 @@ export const TOKEN_PARAM = 'token';
 export const MAX_PAYLOAD_CHARS = 131072;
 export const DEFAULT_MAX_BODY_BYTES = 65536;
 const MAX_CALL_ID = 64;
-const CALL_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
+/** RinkelSafeId.UNSAFE: URL delimiters, whitespace, controls, format characters, separators. */
+const CALL_ID_UNSAFE = /[/\\?#%:\s\p{Cc}\p{Cf}\p{Z}]/u;
+/** RinkelWebhookParser.MAX_JSON_DEPTH. */
+export const MAX_JSON_DEPTH = 20;
 
 export interface WebhookRequest {
   method: string;
@@ -189,7 +192,47 @@ function toFields(value: unknown): Fields | null {
   return new Map(Object.entries(value as Record<string, unknown>));
 }
 
+/** RinkelWebhookParser.exceedsDepth: brackets outside strings, counted before parsing. */
+export function exceedsDepth(text: string, cap: number): boolean {
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  for (const c of text) {
+    if (inString) {
+      if (escaped) escaped = false;
+      else if (c === '\\') escaped = true;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{' || c === '[') {
+      depth++;
+      if (depth > cap) return true;
+    } else if (c === '}' || c === ']') depth--;
+  }
+  return false;
+}
+
+/** RinkelWebhookParser.stripTokens: every key named token, any case, at any depth. */
+function stripTokens(value: unknown): void {
+  if (value instanceof Map) {
+    for (const key of [...(value as Fields).keys()]) {
+      if (key.toLowerCase() === TOKEN_PARAM) (value as Fields).delete(key);
+      else stripTokens((value as Fields).get(key));
+    }
+  } else if (Array.isArray(value)) {
+    value.forEach(stripTokens);
+  } else if (typeof value === 'object' && value !== null) {
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      if (key.toLowerCase() === TOKEN_PARAM) delete record[key];
+      else stripTokens(record[key]);
+    }
+  }
+}
+
 function parseJson(text: string): Fields {
+  if (exceedsDepth(text, MAX_JSON_DEPTH)) {
+    throw new ParseError(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text) as unknown;
@@ -276,8 +319,16 @@ function callIdOf(fields: Fields): string {
     throw new ParseError('missing call id');
   }
   const id = javaTrim(apexValueOf(value));
-  if (id.length > MAX_CALL_ID || !CALL_ID_PATTERN.test(id)) {
-    throw new ParseError('invalid call id');
+  if (
+    id.length === 0 ||
+    id.length > MAX_CALL_ID ||
+    id === '.' ||
+    id === '..' ||
+    CALL_ID_UNSAFE.test(id)
+  ) {
+    throw new ParseError(
+      `invalid call id: 1-${MAX_CALL_ID} characters, none of / \\ ? # % : whitespace or control characters, not . or ..`
+    );
   }
   return id;
 }
@@ -295,10 +346,10 @@ function parse(
   } else {
     fields = parseJson(text);
   }
-  fields.delete(TOKEN_PARAM);
   if (eventName === 'callInsights') {
     fields = flattenInsights(fields);
   }
+  stripTokens(fields);
   const callId = callIdOf(fields);
   fields.set('id', callId);
   const payload = Object.fromEntries(fields) as Record<string, unknown>;
@@ -335,7 +386,11 @@ export function answer(request: WebhookRequest, config: EndpointConfig): Endpoin
       return { status: 413, body: ANSWERS.tooLarge };
     }
     if (error instanceof ParseError) {
-      return { status: 400, body: ANSWERS.badRequest };
+      // RinkelWebhookResource.errorBody: the parser's fixed message, never request data.
+      return {
+        status: 400,
+        body: JSON.stringify({ error: 'bad_request', message: error.message })
+      };
     }
     throw error;
   }

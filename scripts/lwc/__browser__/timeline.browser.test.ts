@@ -275,11 +275,7 @@ describe('call timeline in Chromium', () => {
         startedAt: new Date().toISOString()
       };
       s.calls.unshift(newest);
-      s.emit({
-        Record_Id__c: s.recordId,
-        Call_Id__c: 'live',
-        External_Number__c: newest.externalNumber
-      });
+      s.emit({ Record_Id__c: s.recordId, Call_Id__c: 'live' });
     });
     await page.waitForFunction(
       () =>

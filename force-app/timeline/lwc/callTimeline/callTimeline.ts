@@ -28,10 +28,10 @@ const DEFAULT_PAGE_SIZE = 20;
 /** A live refresh reloads what is on screen, up to the controller's maximum page. */
 const MAX_REFRESH_SIZE = 200;
 
+/** Ids only: event fields ignore sharing and field-level security, so no call data travels. */
 interface CallUpdatePayload {
   Record_Id__c?: string | null;
   Call_Id__c?: string | null;
-  External_Number__c?: string | null;
 }
 
 type LoadState = 'loading' | 'ready' | 'error';
@@ -282,16 +282,21 @@ export default class CallTimeline extends LightningElement {
     }, REFRESH_DELAY_MS);
   }
 
+  /**
+   * Whether an update may change what is on screen: a call of this record, or a call shown here
+   * (it may have moved to another record). With the same-number toggle on, any other call may be
+   * of a number shown here; the event does not say (it carries no number), so the reload decides,
+   * in user mode (getCalls), showing only what this user may see.
+   */
   private concerns(payload: CallUpdatePayload): boolean {
     if (sameId(payload.Record_Id__c, this.recordId)) {
       return true;
     }
-    const number = payload.External_Number__c;
-    return (
-      this.includeSameNumber &&
-      !!number &&
-      this.calls.some((call) => call.externalNumber === number)
-    );
+    const callId = payload.Call_Id__c;
+    if (!callId) {
+      return false;
+    }
+    return this.includeSameNumber || this.calls.some((call) => call.callId === callId);
   }
 
   handleFilterChange(event: CustomEvent<{ value: CallFilter }>): void {

@@ -7,7 +7,7 @@ import { LABELS, formatLabel } from './labels';
 
 /** CallTimelineController.Page */
 
-/** Published by CallTaskService after Tasks are upserted (fields Record_Id__c, Call_Id__c, External_Number__c). */
+/** Published by CallTaskService after Tasks are upserted (fields Record_Id__c, Call_Id__c: ids only). */
 export const CHANNEL = '/event/Rinkel_Call_Update__e';
 /** Events for one batch of calls arrive together; one reload answers all of them. */
 export const REFRESH_DELAY_MS = 400;

@@ -638,9 +638,7 @@ describe('live updates', () => {
     mockGetCalls.mockResolvedValue(
       page([fromCdr({ startedAt: new Date(now).toISOString() }, 7), ...threeCalls(now)])
     );
-    handler(
-      message({ Record_Id__c: RECORD_ID, Call_Id__c: 'new', External_Number__c: '+31612345678' })
-    );
+    handler(message({ Record_Id__c: RECORD_ID, Call_Id__c: 'new' }));
     handler(message({ Record_Id__c: RECORD_ID.substring(0, 15), Call_Id__c: 'new2' }));
     jest.advanceTimersByTime(REFRESH_DELAY_MS);
     await flush(8);
@@ -685,16 +683,26 @@ describe('live updates', () => {
     mockGetCalls.mockResolvedValue(page(threeCalls(now)));
     mount();
     await flush();
-    messageHandler()(
-      message({ Record_Id__c: OTHER_RECORD_ID, External_Number__c: '+31612345678' })
-    );
+    messageHandler()(message({ Record_Id__c: OTHER_RECORD_ID, Call_Id__c: 'elsewhere' }));
     messageHandler()(message({}));
     jest.advanceTimersByTime(REFRESH_DELAY_MS * 2);
     await flush();
     expect(mockGetCalls).toHaveBeenCalledTimes(1);
   });
 
-  it('with the same-number toggle on, reloads for a new call from a number on screen', async () => {
+  it('reloads when a call on screen moves to another record', async () => {
+    jest.useFakeTimers();
+    const calls = threeCalls(now);
+    mockGetCalls.mockResolvedValue(page(calls));
+    mount();
+    await flush();
+    messageHandler()(message({ Record_Id__c: OTHER_RECORD_ID, Call_Id__c: calls[1]!.callId }));
+    jest.advanceTimersByTime(REFRESH_DELAY_MS);
+    await flush();
+    expect(mockGetCalls).toHaveBeenCalledTimes(2);
+  });
+
+  it('with the same-number toggle on, reloads for a call elsewhere and lets the user-mode query decide', async () => {
     jest.useFakeTimers();
     mockGetCalls.mockResolvedValue(page(threeCalls(now)));
     const element = mount();
@@ -703,12 +711,12 @@ describe('live updates', () => {
     toggle.checked = true;
     toggle.dispatchEvent(new CustomEvent('change'));
     await flush();
-    messageHandler()(
-      message({ Record_Id__c: OTHER_RECORD_ID, External_Number__c: '+31612345678' })
-    );
+    // The event names no number: the reload, in user mode, decides what is shown.
+    messageHandler()(message({ Record_Id__c: OTHER_RECORD_ID, Call_Id__c: 'elsewhere' }));
     jest.advanceTimersByTime(REFRESH_DELAY_MS);
     await flush();
     expect(mockGetCalls).toHaveBeenCalledTimes(3);
+    expect(lastRequest()).toMatchObject({ includeSameNumber: true });
   });
 
   it('moves relative times along while the page stays open, and stops when it closes', async () => {
