@@ -64,7 +64,11 @@ export class Runtime {
       startTestCalled: false,
       stopTestCalled: false,
       limits: { queries: 0, dml: 0, rows: 0, dmlRows: 0 },
-      clock: () => Date.now()
+      clock: () => Date.now(),
+      httpMock: null,
+      uncommittedWork: false,
+      callouts: 0,
+      rest: { request: null, response: null }
     };
     this.lib = new Library(this.org);
     this.ip = new Interp(project.classes);
@@ -100,6 +104,7 @@ export class Runtime {
     const origDml = this.db.dmlStatement.bind(this.db);
     this.db.dmlStatement = (ip, op, v, ext, at) => {
       this.org.limits.dml++;
+      this.org.uncommittedWork = true;
       this.org.limits.dmlRows += v && (v as any).a ? ((v as any).a as unknown[]).length : 1;
       return origDml(ip, op, v, ext, at);
     };
@@ -213,6 +218,10 @@ export class Runtime {
   resetTransaction(): void {
     this.org.startTestCalled = false;
     this.org.stopTestCalled = false;
+    this.org.httpMock = null;
+    this.org.uncommittedWork = false;
+    this.org.callouts = 0;
+    this.org.rest = { request: null, response: null };
     this.org.limits = { queries: 0, dml: 0, rows: 0, dmlRows: 0 };
     (this.ip as any).triggerCtx = null;
     this.ip.frames = [];

@@ -88,6 +88,11 @@ export interface OrgState {
   stopTestCalled: boolean;
   limits: { queries: number; dml: number; rows: number; dmlRows: number };
   clock: () => number;
+  /** callouts (Testing HTTP Callouts by Implementing the HttpCalloutMock Interface) */
+  httpMock: AObj | null;
+  uncommittedWork: boolean;
+  callouts: number;
+  rest: { request: unknown; response: unknown };
 }
 
 const STATIC_TYPES = new Set([
@@ -205,6 +210,9 @@ function enumOf(type: string, values: readonly string[], name: string): AEnum | 
 }
 
 const DAY = 86400000;
+/** Java Character.isWhitespace (no-break spaces and the byte-order mark are not whitespace). */
+const JAVA_WS_ONLY =
+  /^[\t\n\u000B\f\r\u001C-\u001F \u1680\u2000-\u2006\u2008-\u200A\u2028\u2029\u205F\u3000]*$/;
 
 export class Library implements Host {
   constructor(readonly org: OrgState) {}
@@ -335,7 +343,9 @@ export class Library implements Host {
       for (const rest of p.slice(3)) v = this.hostField(ip, v, rest, at);
       return { v };
     }
-    if (a === 'restcontext') this.u(ip, `RestContext.${b ?? ''} (part 2)`, at);
+    if (a === 'restcontext' && (b === 'request' || b === 'response') && p.length === 2)
+      return { v: this.org.rest[b] };
+    if (a === 'restcontext') this.u(ip, `RestContext.${b ?? ''}`, at);
     const o = a ? this.org.schema.get(a) : undefined;
     if (o && b) {
       if (b === 'sobjecttype') {
@@ -358,7 +368,197 @@ export class Library implements Host {
   }
 
   instanceField(ip: Interp, o: unknown, key: string, at: Pos): unknown {
+    if (o instanceof HostObj && (o.kind === 'restrequest' || o.kind === 'restresponse')) {
+      if (!(key in o.d)) this.u(ip, `${o.$type.name}.${key}`, at);
+      return o.d[key];
+    }
     return this.hostField(ip, o, key, at);
+  }
+
+  instanceFieldSet(ip: Interp, o: unknown, key: string, v: unknown, at: Pos): unknown {
+    if (o instanceof HostObj && (o.kind === 'restrequest' || o.kind === 'restresponse')) {
+      if (!(key in o.d)) this.u(ip, `${o.$type.name}.${key}`, at);
+      o.d[key] = v;
+      return v;
+    }
+    return this.u(ip, `assignment to ${typeName(ip.typeOf(o))}.${key}`, at);
+  }
+
+  staticSet(ip: Interp, path: string[], v: unknown, at: Pos): unknown {
+    const p = path.map((x) => x.toLowerCase()).filter((x, i) => !(i === 0 && x === 'system'));
+    if (p[0] === 'restcontext' && (p[1] === 'request' || p[1] === 'response') && p.length === 2) {
+      this.org.rest[p[1]] = v;
+      return v;
+    }
+    return this.u(ip, `assignment to ${path.join('.')}`, at);
+  }
+
+  /** java.net.URLDecoder: '+' is a space, %XX are UTF-8 bytes (malformed bytes become U+FFFD). */
+  urlDecode(ip: Interp, s: string, at: Pos): string {
+    const bytes: number[] = [];
+    let out = '';
+    const flush = (): void => {
+      if (bytes.length)
+        out += new TextDecoder('utf-8', { ignoreBOM: true }).decode(Uint8Array.from(bytes));
+      bytes.length = 0;
+    };
+    for (let i = 0; i < s.length; i++) {
+      const c = s[i]!;
+      if (c === '%') {
+        if (i + 2 >= s.length + 0 && i + 2 > s.length - 1 + 0 && s.length - i < 3)
+          ip.throwEx(
+            'System.StringException',
+            'URLDecoder: Incomplete trailing escape (%) pattern',
+            at
+          );
+        const hex = s.slice(i + 1, i + 3);
+        if (!/^[0-9a-fA-F]{2}$/.test(hex))
+          ip.throwEx(
+            'System.StringException',
+            `URLDecoder: Illegal hex characters in escape (%) pattern - For input string: "${hex}"`,
+            at
+          );
+        bytes.push(parseInt(hex, 16));
+        i += 2;
+        continue;
+      }
+      flush();
+      out += c === '+' ? ' ' : c;
+    }
+    flush();
+    return out;
+  }
+
+  restRequest(): HostObj {
+    return new HostObj(rt('system.restrequest', 'System.RestRequest'), 'restrequest', {
+      requesturi: null,
+      resourcepath: null,
+      httpmethod: null,
+      requestbody: null,
+      remoteaddress: null,
+      headers: new AMap(T_STRING, T_STRING),
+      params: new AMap(T_STRING, T_STRING)
+    });
+  }
+
+  restResponse(): HostObj {
+    return new HostObj(rt('system.restresponse', 'System.RestResponse'), 'restresponse', {
+      statuscode: null,
+      responsebody: null,
+      headers: new AMap(T_STRING, T_STRING)
+    });
+  }
+
+  /** Http.send in a test: the mock set with Test.setMock answers, after the documented checks. */
+  httpSend(ip: Interp, req: unknown, at: Pos): unknown {
+    if (!(req instanceof HostObj) || req.kind !== 'httprequest') return ip.npe(at);
+    if ((ip as any).triggerCtx)
+      ip.throwEx(
+        'System.CalloutException',
+        'Callout from triggers are currently not supported.',
+        at
+      );
+    if (this.org.uncommittedWork)
+      ip.throwEx(
+        'System.CalloutException',
+        'You have uncommitted work pending. Please commit or rollback before calling out',
+        at
+      );
+    if (!this.org.httpMock)
+      ip.throwEx(
+        'System.CalloutException',
+        'Methods defined as TestMethod do not support Web service callouts',
+        at
+      );
+    this.org.callouts++;
+    if (this.org.callouts > 100)
+      throw new Uncatchable(
+        ip.makeException('System.LimitException', 'Too many callouts: 101', at)
+      );
+    return ip.callMethod(this.org.httpMock, 'respond', [req], at);
+  }
+
+  httpObj(kind: 'httprequest' | 'httpresponse'): HostObj {
+    const name = kind === 'httprequest' ? 'System.HttpRequest' : 'System.HttpResponse';
+    return new HostObj(rt(`system.${kind}`, name), kind, {
+      method: null,
+      endpoint: null,
+      body: null as string | ABlob | null,
+      headers: new Map<string, [string, string]>(),
+      timeout: null,
+      statusCode: null,
+      status: null,
+      compressed: false
+    });
+  }
+
+  httpMethod(ip: Interp, h: HostObj, m: string, args: unknown[], at: Pos): unknown {
+    const d = h.d;
+    const a = args[0];
+    switch (m) {
+      case 'setmethod':
+        d.method = a;
+        return null;
+      case 'getmethod':
+        return d.method;
+      case 'setendpoint':
+        d.endpoint = a;
+        return null;
+      case 'getendpoint':
+        return d.endpoint;
+      case 'settimeout':
+        d.timeout = a;
+        return null;
+      case 'setcompressed':
+        d.compressed = a;
+        return null;
+      case 'getcompressed':
+        return d.compressed;
+      case 'setbody':
+        d.body = a === null ? null : String(a);
+        return null;
+      case 'getbody':
+        return d.body instanceof ABlob ? d.body.b.toString('utf8') : d.body;
+      case 'setbodyasblob':
+        d.body = a;
+        return null;
+      case 'getbodyasblob':
+        return d.body === null
+          ? null
+          : d.body instanceof ABlob
+            ? d.body
+            : new ABlob(Buffer.from(String(d.body), 'utf8'));
+      case 'setheader':
+        if (a === null) ip.npe(at);
+        d.headers.set(String(a).toLowerCase(), [
+          String(a),
+          args[1] === null ? null : String(args[1])
+        ]);
+        return null;
+      case 'getheader':
+        if (a === null) return null;
+        return d.headers.get(String(a).toLowerCase())?.[1] ?? null;
+      case 'getheaderkeys':
+        return new AList(
+          T_STRING,
+          [...d.headers.values()].map((x: [string, string]) => x[0])
+        );
+      case 'setstatuscode':
+        d.statusCode = a;
+        return null;
+      case 'getstatuscode':
+        return d.statusCode ?? (h.kind === 'httpresponse' ? 0 : null);
+      case 'setstatus':
+        d.status = a;
+        return null;
+      case 'getstatus':
+        return d.status;
+      case 'tostring':
+        return h.kind === 'httprequest'
+          ? `System.HttpRequest[Endpoint=${String(d.endpoint)}, Method=${String(d.method)}]`
+          : `System.HttpResponse[Status=${String(d.status)}, StatusCode=${String(d.statusCode ?? 0)}]`;
+    }
+    return this.u(ip, `${h.$type.name}.${this.wm(ip, m)}`, at);
   }
 
   hostField(ip: Interp, v: unknown, key: string, at: Pos): unknown {
@@ -421,6 +621,15 @@ export class Library implements Host {
         return new HostObj(rt('database.dmloptions', 'Database.DMLOptions'), 'dmloptions', {});
       case 'jsongenerator':
         return this.u(ip, 'new JSONGenerator', at);
+      case 'httprequest':
+      case 'httpresponse':
+        return this.httpObj(k);
+      case 'http':
+        return new HostObj(rt('system.http', 'System.Http'), 'http', {});
+      case 'restrequest':
+        return this.restRequest();
+      case 'restresponse':
+        return this.restResponse();
       case 'object':
         return this.u(ip, 'new Object()', at);
     }
@@ -479,9 +688,9 @@ export class Library implements Host {
         return this.assert(ip, method, args, at);
       // ---- String
       case 'string.isblank':
-        return a0 === null || String(a0).trim() === '';
+        return a0 === null || JAVA_WS_ONLY.test(String(a0));
       case 'string.isnotblank':
-        return !(a0 === null || String(a0).trim() === '');
+        return !(a0 === null || JAVA_WS_ONLY.test(String(a0)));
       case 'string.isempty':
         return a0 === null || a0 === '';
       case 'string.isnotempty':
@@ -633,16 +842,7 @@ export class Library implements Host {
           .replace(/%20/g, '+')
           .replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
       case 'encodingutil.urldecode':
-        try {
-          return decodeURIComponent(String(a0).replace(/\+/g, ' '));
-        } catch {
-          // Java's URLDecoder throws IllegalArgumentException; surfaced as a StringException (docs silent)
-          return ip.throwEx(
-            'System.StringException',
-            'URLDecoder: Illegal hex characters in escape (%) pattern',
-            at
-          );
-        }
+        return this.urlDecode(ip, String(a0), at);
       case 'crypto.generatedigest':
       case 'crypto.generatemac':
       case 'crypto.getrandominteger':
@@ -708,6 +908,9 @@ export class Library implements Host {
         if (this.org.startTestCalled)
           ip.throwEx('System.FinalException', 'Testing already started', at);
         this.org.startTestCalled = true;
+        // "Testing HTTP Callouts": DML before startTest does not block a callout after it
+        this.org.uncommittedWork = false;
+        this.org.callouts = 0;
         this.org.limits = { queries: 0, dml: 0, rows: 0, dmlRows: 0 };
         return null;
       case 'test.stoptest':
@@ -726,6 +929,15 @@ export class Library implements Host {
             at
           );
         row.row.set('createddate', args[1]);
+        return null;
+      }
+      case 'test.setmock': {
+        const t = (a0 as AType | null)?.t.key.replace(/^system\./, '');
+        if (t !== 'httpcalloutmock')
+          return this.u(ip, `Test.setMock(${(a0 as AType | null)?.t.name ?? 'null'})`, at);
+        if (!(args[1] instanceof AObj))
+          ip.throwEx('System.NullPointerException', 'Attempt to de-reference a null object', at);
+        this.org.httpMock = args[1] as AObj;
         return null;
       }
       case 'test.loaddata':
@@ -792,7 +1004,7 @@ export class Library implements Host {
       case 'limits.getlimitpublishimmediatedml':
         return 150;
       case 'limits.getcallouts':
-        return 0;
+        return this.org.callouts;
       case 'limits.getlimitcallouts':
         return 100;
       // ---- Schema
@@ -1662,6 +1874,7 @@ export class Library implements Host {
       // AccessLevel: accepted, enforcement is part 2
     } else if (rest.length && rest[0] !== undefined) this.u(ip, `Database.${method} option`, at);
     this.org.limits.dml++;
+    this.org.uncommittedWork = true;
     this.org.limits.dmlRows += recs instanceof AList ? recs.a.length : 1;
     const res = this.org.db.dml(ip, method, recs, ext, allOrNone, at);
     const key =
@@ -1794,7 +2007,13 @@ export class Library implements Host {
     if (recv instanceof ADatetime) return this.datetimeMethod(ip, recv, method, args, at);
     if (recv instanceof ATime) return this.timeMethod(ip, recv, method, args, at);
     if (recv instanceof ABlob) {
-      if (method === 'tostring') return recv.b.toString('utf8');
+      if (method === 'tostring') {
+        try {
+          return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(recv.b);
+        } catch {
+          return ip.throwEx('System.StringException', 'BLOB is not a valid UTF-8 string', at);
+        }
+      }
       if (method === 'size') return recv.b.length;
     }
     if (typeof recv === 'boolean') {
@@ -1832,7 +2051,18 @@ export class Library implements Host {
         return recv.t.key === other.t.key || recv.t.key === 'object';
       }
     }
-    if (recv instanceof HostObj) return this.hostMethod(ip, recv, method, args, at);
+    if (recv instanceof HostObj) {
+      if (recv.kind === 'httprequest' || recv.kind === 'httpresponse')
+        return this.httpMethod(ip, recv, method, args, at);
+      if (recv.kind === 'http' && method === 'send') return this.httpSend(ip, args[0], at);
+      if (recv.kind === 'restrequest' && method === 'addheader')
+        return (ip.mapPut(recv.d.headers, args[0], args[1]), null);
+      if (recv.kind === 'restrequest' && method === 'addparameter')
+        return (ip.mapPut(recv.d.params, args[0], args[1]), null);
+      if (recv.kind === 'restresponse' && method === 'addheader')
+        return (ip.mapPut(recv.d.headers, args[0], args[1]), null);
+      return this.hostMethod(ip, recv, method, args, at);
+    }
     if (typeof recv === 'function') return this.u(ip, 'function value', at);
     return this.u(ip, `${typeName(ip.typeOf(recv))}.${this.wm(ip, method)}`, at);
   }
@@ -1899,7 +2129,8 @@ export class Library implements Host {
       case 'length':
         return s.length;
       case 'trim':
-        return s.replace(/^[\s\u0000-\u0020]+|[\s\u0000-\u0020]+$/g, '');
+        // Java String.trim: characters up to U+0020 only (a byte-order mark stays)
+        return s.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '');
       case 'touppercase':
         return s.toUpperCase();
       case 'tolowercase':
