@@ -290,6 +290,10 @@ export function missing(rtm: Runtime, inv: Inventory): { member: string; where: 
     new AEnum('System.RoundingMode', 'system.roundingmode', 'UP', 0),
     new AType(T_OBJECT),
     ip.makeException('System.Exception', 'x'),
+    rtm.lib.httpObj('httprequest'),
+    rtm.lib.httpObj('httpresponse'),
+    rtm.lib.restRequest(),
+    rtm.lib.restResponse(),
     ...[
       'dbresult',
       'dberror',

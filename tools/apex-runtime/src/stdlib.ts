@@ -932,6 +932,7 @@ export class Library implements Host {
         return null;
       }
       case 'test.setmock': {
+        if (a0 === null || a0 === undefined) return this.npe(ip, at);
         const t = (a0 as AType | null)?.t.key.replace(/^system\./, '');
         if (t !== 'httpcalloutmock')
           return this.u(ip, `Test.setMock(${(a0 as AType | null)?.t.name ?? 'null'})`, at);
