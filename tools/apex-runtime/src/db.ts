@@ -1090,6 +1090,14 @@ export class Database {
         for (const [k, v] of w.f) {
           const f = o.fields.get(k);
           if (
+            f && typeof v === 'string' && event === 'insert'
+              ? true
+              : oldRecords.get(i)?.f.get(k) !== v
+          ) {
+            const fk = f ? this.foreignKeyError(f, v) : null;
+            if (fk) fail(i, fk.code, fk.msg, [f!.name]);
+          }
+          if (
             f?.picklist?.restricted &&
             f.type === 'picklist' &&
             typeof v === 'string' &&
@@ -1216,6 +1224,23 @@ export class Database {
     for (const i of live)
       for (const e of after.get(i)!.errors)
         fail(i, 'FIELD_CUSTOM_VALIDATION_EXCEPTION', e.msg, e.field ? [e.field] : []);
+  }
+
+  /** Foreign keys: the referenced record must exist and be of a type the field points to. */
+  foreignKeyError(f: FieldMeta, v: unknown): { code: string; msg: string } | null {
+    if (typeof v !== 'string' || !f.createable) return null;
+    if (!['reference', 'lookup', 'masterdetail'].includes(f.type)) return null;
+    const target = this.objectOfId(v);
+    const allowed = f.referenceTo ?? [];
+    if (!target || (!allowed.includes('*') && !allowed.some((r) => r.toLowerCase() === target.key)))
+      return {
+        code: 'FIELD_INTEGRITY_EXCEPTION',
+        msg: `field integrity exception: unknown (${f.label}: id value of incorrect type: ${v})`
+      };
+    const row = this.tables.get(target.key)?.get(v);
+    if (!row || row.get('isdeleted') === true)
+      return { code: 'INVALID_CROSS_REFERENCE_KEY', msg: 'invalid cross reference id' };
+    return null;
   }
 
   mergeForTrigger(o: ObjMeta, old: SObj, changes: SObj): SObj {

@@ -201,7 +201,8 @@ export const STATUS_CODES = [
   'UNABLE_TO_LOCK_ROW',
   'INSUFFICIENT_ACCESS_OR_READONLY',
   'INVALID_TYPE',
-  'INVALID_TYPE_ON_FIELD_IN_RECORD'
+  'INVALID_TYPE_ON_FIELD_IN_RECORD',
+  'FIELD_INTEGRITY_EXCEPTION'
 ];
 
 function enumOf(type: string, values: readonly string[], name: string): AEnum | undefined {
