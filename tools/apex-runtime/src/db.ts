@@ -340,9 +340,29 @@ export class Database {
     return this.query(ip, q, bind, at);
   }
 
-  query(ip: Interp, q: Query, bind: (e: any) => unknown, at: Pos): unknown {
+  query(ip: Interp, q: Query, rawBind: (e: any) => unknown, at: Pos): unknown {
     const o = this.schema.get(q.from);
     if (!o) throw ip.unsupported(`SOQL FROM ${q.from} (unknown object)`, at);
+    // bind expressions are evaluated once, before any row is read
+    const cache = new Map<unknown, unknown>();
+    const bind = (e: any): unknown => {
+      if (!cache.has(e)) cache.set(e, rawBind(e));
+      return cache.get(e);
+    };
+    const visit = (v: SoqlValue | null): void => {
+      if (!v) return;
+      if (v.k === 'bind') bind(v.e);
+      else if (v.k === 'list') v.items.forEach(visit);
+    };
+    const visitCond = (c: SoqlCond | null): void => {
+      if (!c) return;
+      if (c.k === 'not') visitCond(c.c);
+      else if (c.k === 'cmp') visit(c.v);
+      else c.items.forEach(visitCond);
+    };
+    visitCond(q.where);
+    visit(q.limit);
+    visit(q.offset);
     try {
       let rows = [...this.table(o.key).values()];
       if (!q.allRows) rows = rows.filter((r) => r.get('isdeleted') !== true);

@@ -307,7 +307,16 @@ export class Runtime {
       for (const m of selected) {
         const t0 = Date.now();
         let r: Omit<TestResult, 'class' | 'method' | 'durationMs'>;
-        if (setupFailure) r = setupFailure;
+        const seeAll = [...m.mods.annotations, ...cls.decl.mods.annotations].some(
+          (a) => a.name === 'istest' && String(a.params.seealldata ?? '').toLowerCase() === 'true'
+        );
+        if (seeAll)
+          r = {
+            outcome: 'unsupported',
+            message: `unsupported: @IsTest(SeeAllData=true) (org data is not modelled) at ${cls.decl.file}:${m.line}`,
+            stack: ''
+          };
+        else if (setupFailure) r = setupFailure;
         else {
           this.db.restore(setupSnap);
           this.resetStatics();
