@@ -363,6 +363,32 @@ export class Database {
     visitCond(q.where);
     visit(q.limit);
     visit(q.offset);
+    // SOQL: long text area fields can't be filtered or sorted
+    const isLong = (f: FieldMeta | null): boolean =>
+      !!f &&
+      (f.type === 'longtextarea' ||
+        f.type === 'html' ||
+        (f.type === 'textarea' && (f.length ?? 255) > 255));
+    const checkCond = (c: SoqlCond | null): void => {
+      if (!c) return;
+      if (c.k === 'not') checkCond(c.c);
+      else if (c.k === 'cmp') {
+        if (c.path && isLong(this.fieldAt(o, c.path)))
+          ip.throwEx(
+            'System.QueryException',
+            `field '${c.path.join('.')}' can not be filtered in a query call`,
+            at
+          );
+      } else c.items.forEach(checkCond);
+    };
+    checkCond(q.where);
+    for (const ob of q.orderBy)
+      if (ob.path && isLong(this.fieldAt(o, ob.path)))
+        ip.throwEx(
+          'System.QueryException',
+          `field '${ob.path.join('.')}' can not be sorted in a query call`,
+          at
+        );
     try {
       let rows = [...this.table(o.key).values()];
       if (!q.allRows) rows = rows.filter((r) => r.get('isdeleted') !== true);
