@@ -820,6 +820,16 @@ export class Database {
       groups.set(key, list);
     }
     if (!gb.length && !groups.size) groups.set('', []);
+    const grouped = new Set(
+      gb.filter((g) => Array.isArray(g)).map((g) => (g as string[]).join('.').toLowerCase())
+    );
+    for (const s0 of q.select)
+      if (s0.path && !grouped.has(s0.path.join('.').toLowerCase()))
+        ip.throwEx(
+          'System.QueryException',
+          `Field must be grouped or aggregated: ${s0.path.join('.')}`,
+          at
+        );
     const results: SObj[] = [];
     let exprIndex = 0;
     const aliasFor = new Map<number, string>();
@@ -936,6 +946,16 @@ export class Database {
       }
       return r;
     });
+    if (op === 'update' || op === 'delete' || op === 'undelete' || (op === 'upsert' && !ext)) {
+      const seen = new Set<unknown>();
+      for (const r of records) {
+        const id = r.f.get('id');
+        if (id === null || id === undefined) continue;
+        if (seen.has(id))
+          ip.throwEx('System.ListException', `Duplicate id in list: ${String(id)}`, at);
+        seen.add(id);
+      }
+    }
     const type = records[0]!.type;
     const o = this.schema.get(type);
     if (!o) throw ip.unsupported(`DML on ${type}`, at);

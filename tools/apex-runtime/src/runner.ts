@@ -106,6 +106,7 @@ export class Runtime {
       this.org.limits.dml++;
       this.org.uncommittedWork = true;
       this.org.limits.dmlRows += v && (v as any).a ? ((v as any).a as unknown[]).length : 1;
+      this.lib.checkLimits(ip, at);
       return origDml(ip, op, v, ext, at);
     };
     const origQuery = this.db.runQuery.bind(this.db);
@@ -113,6 +114,7 @@ export class Runtime {
       this.org.limits.queries++;
       const r = origQuery(ip, q, scope, at);
       this.org.limits.rows += r && (r as any).a ? ((r as any).a as unknown[]).length : 1;
+      this.lib.checkLimits(ip, at);
       return r;
     };
     // single-row SOQL assignment

@@ -961,6 +961,7 @@ export class Library implements Host {
           at
         );
         this.org.limits.rows += r instanceof AList ? r.a.length : 1;
+        this.checkLimits(ip, at);
         return r;
       }
       case 'database.countquery': {
@@ -1074,6 +1075,18 @@ export class Library implements Host {
       }
     }
     return this.u(ip, `${ip.writtenCall ?? type + '.' + method}(${n} args)`, at);
+  }
+
+  /** "Execution Governors and Limits": synchronous limits; exceeding one is uncatchable. */
+  checkLimits(ip: Interp, at: Pos): void {
+    const l = this.org.limits;
+    const over = (msg: string): never => {
+      throw new Uncatchable(ip.makeException('System.LimitException', msg, at));
+    };
+    if (l.queries > 100) over(`Too many SOQL queries: ${l.queries}`);
+    if (l.dml > 150) over(`Too many DML statements: ${l.dml}`);
+    if (l.rows > 50000) over(`Too many query rows: ${l.rows}`);
+    if (l.dmlRows > 10000) over(`Too many DML rows: ${l.dmlRows}`);
   }
 
   npe(ip: Interp, at: Pos): never {
@@ -1878,6 +1891,7 @@ export class Library implements Host {
     this.org.limits.dml++;
     this.org.uncommittedWork = true;
     this.org.limits.dmlRows += recs instanceof AList ? recs.a.length : 1;
+    this.checkLimits(ip, at);
     const res = this.org.db.dml(ip, method, recs, ext, allOrNone, at);
     const key =
       method === 'insert' || method === 'update'
