@@ -294,6 +294,14 @@ export function missing(rtm: Runtime, inv: Inventory): { member: string; where: 
     rtm.lib.httpObj('httpresponse'),
     rtm.lib.restRequest(),
     rtm.lib.restResponse(),
+    new HostObj(rt('system.finalizercontext', 'System.FinalizerContext'), 'finalizercontext', {
+      id: null,
+      result: null,
+      exception: null
+    }),
+    new HostObj(rt('system.queueablecontext', 'System.QueueableContext'), 'queueablecontext', {
+      id: null
+    }),
     ...[
       'dbresult',
       'dberror',

@@ -5,8 +5,6 @@
  */
 export const PART2_MEMBERS = new Set(
   [
-    'System.enqueueJob',
-    'System.attachFinalizer',
     'System.schedule',
     'System.runAs',
     'Database.executeBatch',
@@ -19,8 +17,6 @@ export const PART2_MEMBERS = new Set(
     'new AsyncOptions',
     'new Cursor',
     // FinalizerContext, EventBus.TriggerContext, Test.getEventBus()
-    '#getResult',
-    '#getException',
     '#deliver',
     '#currentContext'
   ].map((m) => m.toLowerCase())

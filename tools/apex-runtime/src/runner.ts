@@ -63,12 +63,15 @@ export class Runtime {
       inTest: true,
       startTestCalled: false,
       stopTestCalled: false,
-      limits: { queries: 0, dml: 0, rows: 0, dmlRows: 0 },
+      limits: { queries: 0, dml: 0, rows: 0, dmlRows: 0, queueable: 0 },
       clock: () => Date.now(),
       httpMock: null,
       uncommittedWork: false,
       callouts: 0,
-      rest: { request: null, response: null }
+      rest: { request: null, response: null },
+      jobs: [],
+      running: null,
+      savedLimits: null
     };
     this.lib = new Library(this.org);
     this.ip = new Interp(project.classes);
@@ -224,7 +227,10 @@ export class Runtime {
     this.org.uncommittedWork = false;
     this.org.callouts = 0;
     this.org.rest = { request: null, response: null };
-    this.org.limits = { queries: 0, dml: 0, rows: 0, dmlRows: 0 };
+    this.org.jobs = [];
+    this.org.running = null;
+    this.org.savedLimits = null;
+    this.org.limits = { queries: 0, dml: 0, rows: 0, dmlRows: 0, queueable: 0 };
     (this.ip as any).triggerCtx = null;
     this.ip.frames = [];
   }

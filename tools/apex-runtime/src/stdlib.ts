@@ -86,13 +86,24 @@ export interface OrgState {
   inTest: boolean;
   startTestCalled: boolean;
   stopTestCalled: boolean;
-  limits: { queries: number; dml: number; rows: number; dmlRows: number };
+  limits: { queries: number; dml: number; rows: number; dmlRows: number; queueable: number };
   clock: () => number;
   /** callouts (Testing HTTP Callouts by Implementing the HttpCalloutMock Interface) */
   httpMock: AObj | null;
   uncommittedWork: boolean;
   callouts: number;
   rest: { request: unknown; response: unknown };
+  /** Queueable jobs of the test (Apex Developer Guide, "Queueable Apex", "Testing Queueable Jobs") */
+  jobs: { id: string; job: AObj; afterStart: boolean; done: boolean }[];
+  running: { id: string; job: AObj; finalizer: AObj | null; inFinalizer: boolean } | null;
+  savedLimits: {
+    queries: number;
+    dml: number;
+    rows: number;
+    dmlRows: number;
+    queueable: number;
+    callouts: number;
+  } | null;
 }
 
 const STATIC_TYPES = new Set([
@@ -158,7 +169,9 @@ const STATIC_TYPES = new Set([
   'sobjecttype',
   'sobject',
   'sobjectdescribeoptions',
-  'schema.sobjectdescribeoptions'
+  'schema.sobjectdescribeoptions',
+  'parentjobresult',
+  'system.parentjobresult'
 ]);
 
 const ROUNDING: RoundingMode[] = [
@@ -260,6 +273,11 @@ export class Library implements Host {
       }
       if (!(b in ctx)) this.u(ip, `Trigger.${b}`, at);
       return { v: ctx[b] };
+    }
+    if (a === 'parentjobresult' && b) {
+      const e = enumOf('System.ParentJobResult', ['SUCCESS', 'UNHANDLED_EXCEPTION'], b);
+      if (!e) this.u(ip, `ParentJobResult.${b}`, at);
+      return { v: e };
     }
     if (a === 'sobjectdescribeoptions' && b) {
       const e = enumOf('Schema.SObjectDescribeOptions', ['DEFAULT', 'DEFERRED', 'FULL'], b);
@@ -459,6 +477,13 @@ export class Library implements Host {
         'Callout from triggers are currently not supported.',
         at
       );
+    const job = this.org.running;
+    if (job && !job.inFinalizer && !this.implementsStd(ip, job.job, 'database.allowscallouts'))
+      ip.throwEx(
+        'System.CalloutException',
+        'Callout not allowed from this future method. Please enable callout by annotating the future method. eg: @Future(callout=true)',
+        at
+      );
     if (this.org.uncommittedWork)
       ip.throwEx(
         'System.CalloutException',
@@ -477,6 +502,116 @@ export class Library implements Host {
         ip.makeException('System.LimitException', 'Too many callouts: 101', at)
       );
     return ip.callMethod(this.org.httpMock, 'respond', [req], at);
+  }
+
+  implementsStd(ip: Interp, o: AObj, key: string): boolean {
+    return ip.isInstance(o, rt(key, key));
+  }
+
+  enqueueJob(ip: Interp, args: unknown[], at: Pos): unknown {
+    if (args.length !== 1) return this.u(ip, 'System.enqueueJob with a delay or AsyncOptions', at);
+    const job = args[0];
+    if (job === null || job === undefined) return this.npe(ip, at);
+    if (!(job instanceof AObj) || !this.implementsStd(ip, job, 'queueable'))
+      return this.u(ip, 'System.enqueueJob of a non-Queueable', at);
+    if (this.org.running)
+      return this.u(ip, 'System.enqueueJob from a running Queueable in a test (chaining)', at);
+    this.org.limits.queueable++;
+    if (this.org.limits.queueable > (this.org.running ? 1 : 50))
+      throw new Uncatchable(
+        ip.makeException(
+          'System.LimitException',
+          `Too many queueable jobs added to the queue: ${this.org.limits.queueable}`,
+          at
+        )
+      );
+    const id = this.org.db.seed('AsyncApexJob', {
+      JobType: 'Queueable',
+      Status: 'Queued',
+      JobItemsProcessed: 0,
+      TotalJobItems: 0,
+      NumberOfErrors: 0
+    });
+    this.org.jobs.push({ id, job, afterStart: this.org.startTestCalled, done: false });
+    return id;
+  }
+
+  /** Test.stopTest: the queued jobs run synchronously, each in its own transaction. */
+  runQueuedJobs(ip: Interp, at: Pos): void {
+    const pending = this.org.jobs.filter((j) => !j.done);
+    if (pending.some((j) => !j.afterStart))
+      return this.u(ip, 'a Queueable enqueued before Test.startTest, run at Test.stopTest', at);
+    const db = this.org.db;
+    for (const j of pending) {
+      j.done = true;
+      const row = db.rowById(j.id)!.row;
+      const outer = {
+        limits: this.org.limits,
+        callouts: this.org.callouts,
+        uncommitted: this.org.uncommittedWork
+      };
+      this.org.limits = { queries: 0, dml: 0, rows: 0, dmlRows: 0, queueable: 0 };
+      this.org.callouts = 0;
+      this.org.uncommittedWork = false;
+      this.org.running = { id: j.id, job: j.job, finalizer: null, inFinalizer: false };
+      const mark = db.mark();
+      const depth = ip.frames.length;
+      let failure: ApexThrow | null = null;
+      const ctx = new HostObj(
+        rt('system.queueablecontext', 'System.QueueableContext'),
+        'queueablecontext',
+        { id: j.id }
+      );
+      try {
+        ip.callMethod(j.job, 'execute', [ctx], at);
+        row.set('status', 'Completed');
+      } catch (e) {
+        if (!(e instanceof ApexThrow)) throw e;
+        ip.frames.length = depth;
+        db.rollbackTo(mark);
+        failure = e;
+        row.set('status', 'Failed');
+        row.set('numberoferrors', 1);
+        row.set('extendedstatus', `${e.ex.cls.name}: ${String(e.ex.host?.message ?? '')}`);
+      }
+      row.set('completeddate', new ADatetime(this.org.clock()));
+      const fin = this.org.running.finalizer;
+      if (fin) {
+        this.org.running.inFinalizer = true;
+        this.org.limits = { queries: 0, dml: 0, rows: 0, dmlRows: 0, queueable: 0 };
+        this.org.callouts = 0;
+        this.org.uncommittedWork = false;
+        const fctx = new HostObj(
+          rt('system.finalizercontext', 'System.FinalizerContext'),
+          'finalizercontext',
+          {
+            id: j.id,
+            result: new AEnum(
+              'System.ParentJobResult',
+              'system.parentjobresult',
+              failure ? 'UNHANDLED_EXCEPTION' : 'SUCCESS',
+              failure ? 1 : 0
+            ),
+            exception: failure?.ex ?? null
+          }
+        );
+        try {
+          ip.callMethod(fin, 'execute', [fctx], at);
+        } finally {
+          this.org.running = null;
+        }
+      }
+      this.org.running = null;
+      this.org.limits = outer.limits;
+      this.org.callouts = outer.callouts;
+      this.org.uncommittedWork = outer.uncommitted;
+      if (failure)
+        return this.u(
+          ip,
+          `what Test.stopTest does with an exception thrown by a Queueable (${failure.ex.cls.name})`,
+          at
+        );
+    }
   }
 
   httpObj(kind: 'httprequest' | 'httpresponse'): HostObj {
@@ -665,11 +800,25 @@ export class Library implements Host {
         return this.systemAssert(ip, method, args, at);
       case 'system.istest':
         return this.org.inTest;
+      case 'system.isqueueable':
+        if (this.org.running?.inFinalizer)
+          return this.u(ip, 'System.isQueueable inside a Finalizer', at);
+        return this.org.running !== null;
       case 'system.isbatch':
       case 'system.isfuture':
-      case 'system.isqueueable':
       case 'system.isscheduled':
         return false;
+      case 'system.enqueuejob':
+        return this.enqueueJob(ip, args, at);
+      case 'system.attachfinalizer': {
+        const r = this.org.running;
+        if (!r || r.inFinalizer)
+          return this.u(ip, 'attachFinalizer outside a running Queueable', at);
+        if (r.finalizer) return this.u(ip, 'a second attachFinalizer in one job', at);
+        if (!(a0 instanceof AObj)) return this.npe(ip, at);
+        r.finalizer = a0;
+        return null;
+      }
       case 'system.hashcode':
         return this.hashCode(ip, a0);
       case 'system.equals':
@@ -911,14 +1060,22 @@ export class Library implements Host {
         this.org.startTestCalled = true;
         // "Testing HTTP Callouts": DML before startTest does not block a callout after it
         this.org.uncommittedWork = false;
+        // "Using Limits, startTest, and stopTest": fresh limits until stopTest, then the old ones
+        this.org.savedLimits = { ...this.org.limits, callouts: this.org.callouts };
         this.org.callouts = 0;
-        this.org.limits = { queries: 0, dml: 0, rows: 0, dmlRows: 0 };
+        this.org.limits = { queries: 0, dml: 0, rows: 0, dmlRows: 0, queueable: 0 };
         return null;
       case 'test.stoptest':
         if (this.org.stopTestCalled)
           ip.throwEx('System.FinalException', 'Testing has already been stopped', at);
         this.org.stopTestCalled = true;
-        (ip as any).onStopTest?.(at);
+        this.runQueuedJobs(ip, at);
+        if (this.org.savedLimits) {
+          const { callouts, ...rest } = this.org.savedLimits;
+          this.org.limits = rest;
+          this.org.callouts = callouts;
+          this.org.savedLimits = null;
+        }
         return null;
       case 'test.setcreateddate': {
         const id = String(a0);
@@ -997,10 +1154,9 @@ export class Library implements Host {
       case 'limits.getlimitdmlrows':
         return 10000;
       case 'limits.getqueueablejobs':
-        // System.enqueueJob is unsupported in part 1, so no job can have been queued
-        return 0;
+        return this.org.limits.queueable;
       case 'limits.getlimitqueueablejobs':
-        return 50;
+        return this.org.running ? 1 : 50;
       case 'limits.getpublishimmediatedml':
         // EventBus.publish is unsupported in part 1, so nothing can have been published
         return 0;
@@ -2068,6 +2224,12 @@ export class Library implements Host {
       }
     }
     if (recv instanceof HostObj) {
+      if (recv.kind === 'queueablecontext' && method === 'getjobid') return recv.d.id;
+      if (recv.kind === 'finalizercontext') {
+        if (method === 'getresult') return recv.d.result;
+        if (method === 'getexception') return recv.d.exception;
+        if (method === 'getasyncapexjobid') return recv.d.id;
+      }
       if (recv.kind === 'httprequest' || recv.kind === 'httpresponse')
         return this.httpMethod(ip, recv, method, args, at);
       if (recv.kind === 'http' && method === 'send') return this.httpSend(ip, args[0], at);
