@@ -10,14 +10,11 @@ export const PART2_MEMBERS = new Set(
     'Database.executeBatch',
     'Database.getQueryLocator',
     'Database.emptyRecycleBin',
-    'EventBus.publish',
     'EventBus.TriggerContext.currentContext',
-    'Test.getEventBus',
     'FeatureManagement.checkPermission',
     'new AsyncOptions',
     'new Cursor',
     // FinalizerContext, EventBus.TriggerContext, Test.getEventBus()
-    '#deliver',
     '#currentContext'
   ].map((m) => m.toLowerCase())
 );

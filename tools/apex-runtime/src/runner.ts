@@ -70,6 +70,8 @@ export class Runtime {
       callouts: 0,
       rest: { request: null, response: null },
       jobs: [],
+      events: [],
+      publishImmediate: 0,
       running: null,
       savedLimits: null
     };
@@ -228,6 +230,8 @@ export class Runtime {
     this.org.callouts = 0;
     this.org.rest = { request: null, response: null };
     this.org.jobs = [];
+    this.org.events = [];
+    this.org.publishImmediate = 0;
     this.org.running = null;
     this.org.savedLimits = null;
     this.org.limits = { queries: 0, dml: 0, rows: 0, dmlRows: 0, queueable: 0 };

@@ -95,6 +95,9 @@ export interface OrgState {
   rest: { request: unknown; response: unknown };
   /** Queueable jobs of the test (Apex Developer Guide, "Queueable Apex", "Testing Queueable Jobs") */
   jobs: { id: string; job: AObj; afterStart: boolean; done: boolean }[];
+  /** published platform events not yet delivered, by object key */
+  events: { type: string; event: SObj }[];
+  publishImmediate: number;
   running: { id: string; job: AObj; finalizer: AObj | null; inFinalizer: boolean } | null;
   savedLimits: {
     queries: number;
@@ -103,6 +106,7 @@ export interface OrgState {
     dmlRows: number;
     queueable: number;
     callouts: number;
+    immediate: number;
   } | null;
 }
 
@@ -504,6 +508,76 @@ export class Library implements Host {
     return ip.callMethod(this.org.httpMock, 'respond', [req], at);
   }
 
+  /**
+   * EventBus.publish ("Publishing Platform Events"): one SaveResult per event. Publish-immediately
+   * events count against Limits.getPublishImmediateDML, publish-after-commit ones against the DML
+   * statement limit. Delivery to an Apex trigger subscriber is part 2 (unsupported at delivery).
+   */
+  publish(ip: Interp, arg: unknown, at: Pos): unknown {
+    if (arg === null || arg === undefined) return this.npe(ip, at);
+    const single = !(arg instanceof AList);
+    const events = (single ? [arg] : (arg as AList).a) as unknown[];
+    if (!events.length) return new AList(rt('database.saveresult', 'Database.SaveResult'), []);
+    const first = events[0];
+    if (!(first instanceof SObj)) return this.npe(ip, at);
+    const o = this.org.schema.get(first.type);
+    if (!o || o.kind !== 'event') return this.u(ip, `EventBus.publish of ${first.type}`, at);
+    if (o.publishBehavior === 'PublishImmediately') this.org.publishImmediate++;
+    else {
+      this.org.limits.dml++;
+      this.org.limits.dmlRows += events.length;
+    }
+    if (this.org.publishImmediate > 150)
+      throw new Uncatchable(
+        ip.makeException(
+          'System.LimitException',
+          `Too many immediate DML: ${this.org.publishImmediate}`,
+          at
+        )
+      );
+    this.checkLimits(ip, at);
+    const results = events.map((e) => {
+      if (!(e instanceof SObj) || e.type !== first.type)
+        return this.u(ip, 'EventBus.publish of mixed event types', at);
+      const errors: HostObj[] = [];
+      for (const [k, v] of e.f) {
+        const f = o.fields.get(k);
+        if (f && typeof v === 'string' && f.length !== undefined && v.length > f.length)
+          errors.push(
+            this.dbError(
+              'STRING_TOO_LONG',
+              `${f.label}: data value too large: ${v.slice(0, 100)} (max length=${f.length})`,
+              [f.name]
+            )
+          );
+      }
+      if (!errors.length) this.org.events.push({ type: o.key, event: e.clone() });
+      return this.dbResult('database.saveresult', {
+        id: errors.length ? null : this.org.db.newId(o),
+        success: !errors.length,
+        created: false,
+        errors
+      });
+    });
+    return single
+      ? results[0]
+      : new AList(rt('database.saveresult', 'Database.SaveResult'), results);
+  }
+
+  /** Test.stopTest / Test.getEventBus().deliver(): events with an Apex trigger subscriber are part 2. */
+  deliverEvents(ip: Interp, at: Pos): void {
+    const subscribed = this.org.events.filter((e) =>
+      this.org.db.triggers.some((t) => t.object === e.type)
+    );
+    if (subscribed.length)
+      return this.u(
+        ip,
+        `delivery of ${subscribed[0]!.event.type} to its Apex trigger (platform-event subscribers are part 2)`,
+        at
+      );
+    this.org.events = [];
+  }
+
   implementsStd(ip: Interp, o: AObj, key: string): boolean {
     return ip.isInstance(o, rt(key, key));
   }
@@ -810,6 +884,10 @@ export class Library implements Host {
         return false;
       case 'system.enqueuejob':
         return this.enqueueJob(ip, args, at);
+      case 'eventbus.publish':
+        return this.publish(ip, a0, at);
+      case 'test.geteventbus':
+        return new HostObj(rt('system.testbroker', 'System.TestBroker'), 'testbroker', {});
       case 'system.attachfinalizer': {
         const r = this.org.running;
         if (!r || r.inFinalizer)
@@ -848,7 +926,11 @@ export class Library implements Host {
       case 'string.valueof':
         if (n === 1)
           return a0 === null
-            ? null
+            ? this.u(
+                ip,
+                'String.valueOf(null) (the documentation does not say what it returns)',
+                at
+              )
             : a0 instanceof ADatetime
               ? this.dtString(a0, this.org.timezone)
               : ip.str(a0);
@@ -1061,19 +1143,26 @@ export class Library implements Host {
         // "Testing HTTP Callouts": DML before startTest does not block a callout after it
         this.org.uncommittedWork = false;
         // "Using Limits, startTest, and stopTest": fresh limits until stopTest, then the old ones
-        this.org.savedLimits = { ...this.org.limits, callouts: this.org.callouts };
+        this.org.savedLimits = {
+          ...this.org.limits,
+          callouts: this.org.callouts,
+          immediate: this.org.publishImmediate
+        };
         this.org.callouts = 0;
+        this.org.publishImmediate = 0;
         this.org.limits = { queries: 0, dml: 0, rows: 0, dmlRows: 0, queueable: 0 };
         return null;
       case 'test.stoptest':
         if (this.org.stopTestCalled)
           ip.throwEx('System.FinalException', 'Testing has already been stopped', at);
         this.org.stopTestCalled = true;
+        this.deliverEvents(ip, at);
         this.runQueuedJobs(ip, at);
         if (this.org.savedLimits) {
-          const { callouts, ...rest } = this.org.savedLimits;
+          const { callouts, immediate, ...rest } = this.org.savedLimits;
           this.org.limits = rest;
           this.org.callouts = callouts;
+          this.org.publishImmediate = immediate;
           this.org.savedLimits = null;
         }
         return null;
@@ -1158,8 +1247,7 @@ export class Library implements Host {
       case 'limits.getlimitqueueablejobs':
         return this.org.running ? 1 : 50;
       case 'limits.getpublishimmediatedml':
-        // EventBus.publish is unsupported in part 1, so nothing can have been published
-        return 0;
+        return this.org.publishImmediate;
       case 'limits.getlimitpublishimmediatedml':
         return 150;
       case 'limits.getcallouts':
@@ -2225,6 +2313,10 @@ export class Library implements Host {
     }
     if (recv instanceof HostObj) {
       if (recv.kind === 'queueablecontext' && method === 'getjobid') return recv.d.id;
+      if (recv.kind === 'testbroker') {
+        if (method === 'deliver') return (this.deliverEvents(ip, at), null);
+        return this.u(ip, `Test.getEventBus().${this.wm(ip, method)}`, at);
+      }
       if (recv.kind === 'finalizercontext') {
         if (method === 'getresult') return recv.d.result;
         if (method === 'getexception') return recv.d.exception;
