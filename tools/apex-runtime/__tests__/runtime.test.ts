@@ -56,7 +56,7 @@ describe('broken project', () => {
     const r = results.get('unsupportedApi')!;
     expect(r.outcome).toBe('unsupported');
     expect(r.message).toBe(
-      'unsupported: Database.executeBatch(1 args) at force-app/classes/BrokenTest.cls:20'
+      'unsupported: Approval.lock(1 args) at force-app/classes/BrokenTest.cls:20'
     );
   });
 

@@ -1727,7 +1727,15 @@ export class Interp {
       const args = this.evalArgs(e.args, scope);
       return this.callOn(o, e.key, args, e);
     }
-    const target = this.evalTarget(e.obj, scope);
+    let target: ReturnType<Interp['evalTarget']>;
+    try {
+      target = this.evalTarget(e.obj, scope);
+    } catch (err) {
+      const path = this.dottedPath(e.obj);
+      if (err instanceof Unsupported && err.what.startsWith('unknown name') && path)
+        throw this.unsupported(`${path.join('.')}.${e.id}(${e.args.length} args)`, e);
+      throw err;
+    }
     const args = this.evalArgs(e.args, scope);
     f.line = e.line;
     f.col = e.col;

@@ -5,11 +5,7 @@
  */
 export const PART2_MEMBERS = new Set(
   [
-    'System.schedule',
     'System.runAs',
-    'Database.executeBatch',
-    'Database.getQueryLocator',
-    'Database.emptyRecycleBin',
     'EventBus.TriggerContext.currentContext',
     'FeatureManagement.checkPermission',
     'new AsyncOptions',

@@ -70,6 +70,10 @@ export class Runtime {
       callouts: 0,
       rest: { request: null, response: null },
       jobs: [],
+      scheduled: [],
+      runningScheduled: false,
+      batches: [],
+      runningBatch: false,
       events: [],
       publishImmediate: 0,
       running: null,
@@ -230,6 +234,10 @@ export class Runtime {
     this.org.callouts = 0;
     this.org.rest = { request: null, response: null };
     this.org.jobs = [];
+    this.org.scheduled = [];
+    this.org.runningScheduled = false;
+    this.org.batches = [];
+    this.org.runningBatch = false;
     this.org.events = [];
     this.org.publishImmediate = 0;
     this.org.running = null;

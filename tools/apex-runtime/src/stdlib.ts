@@ -97,6 +97,11 @@ export interface OrgState {
   jobs: { id: string; job: AObj; afterStart: boolean; done: boolean }[];
   /** published platform events not yet delivered, by object key */
   events: { type: string; event: SObj }[];
+  /** scheduled jobs (Apex Developer Guide, "Apex Scheduler", "Testing the Apex Scheduler") */
+  scheduled: { id: string; job: AObj; afterStart: boolean; done: boolean }[];
+  runningScheduled: boolean;
+  batches: { id: string; job: AObj; scope: number; afterStart: boolean; done: boolean }[];
+  runningBatch: boolean;
   publishImmediate: number;
   running: { id: string; job: AObj; finalizer: AObj | null; inFinalizer: boolean } | null;
   savedLimits: {
@@ -578,6 +583,181 @@ export class Library implements Host {
     this.org.events = [];
   }
 
+  schedule(ip: Interp, args: unknown[], at: Pos): unknown {
+    const [name, cron, job] = args;
+    if (name === null || cron === null || job === null || job === undefined)
+      return this.npe(ip, at);
+    if (!(job instanceof AObj) || !this.implementsStd(ip, job, 'schedulable'))
+      return this.u(ip, 'System.schedule of a non-Schedulable', at);
+    const db = this.org.db;
+    const exists = [...db.table('cronjobdetail').values()].some((r) => r.get('name') === name);
+    if (exists)
+      ip.throwEx(
+        'System.AsyncException',
+        `The Apex job named "${String(name)}" is already scheduled for execution.`,
+        at
+      );
+    const next = nextFireTime(String(cron), this.org.clock(), this.org.timezone);
+    if (next === null)
+      return this.u(
+        ip,
+        `System.schedule with the cron expression '${String(cron)}' (only numbers, lists, ranges, steps, * and ? are modelled)`,
+        at
+      );
+    const detail = db.seed('CronJobDetail', { Name: name, JobType: '7' });
+    const id = db.seed('CronTrigger', {
+      CronExpression: cron,
+      CronJobDetailId: detail,
+      State: 'WAITING',
+      TimesTriggered: 0,
+      NextFireTime: new ADatetime(next),
+      StartTime: new ADatetime(this.org.clock()),
+      TimeZoneSidKey: this.org.timezone,
+      OwnerId: this.org.userId
+    });
+    this.org.scheduled.push({ id, job, afterStart: this.org.startTestCalled, done: false });
+    return id;
+  }
+
+  executeBatch(ip: Interp, args: unknown[], at: Pos): unknown {
+    const [job, scopeArg] = args;
+    if (job === null || job === undefined) return this.npe(ip, at);
+    if (!(job instanceof AObj) || !this.implementsStd(ip, job, 'database.batchable'))
+      return this.u(ip, 'Database.executeBatch of a non-Batchable', at);
+    if (this.org.running || this.org.runningScheduled || this.org.runningBatch)
+      return this.u(ip, 'Database.executeBatch from running async Apex in a test', at);
+    const scope = scopeArg === undefined || scopeArg === null ? 200 : (scopeArg as number);
+    if (scope < 1 || scope > 2000)
+      ip.throwEx('System.InvalidParameterValueException', `Invalid scope: ${scope}`, at);
+    if (this.org.batches.length)
+      return this.u(ip, 'a second Database.executeBatch in one test', at);
+    const id = this.org.db.seed('AsyncApexJob', {
+      JobType: 'BatchApex',
+      Status: 'Queued',
+      JobItemsProcessed: 0,
+      TotalJobItems: 0,
+      NumberOfErrors: 0
+    });
+    this.org.batches.push({ id, job, scope, afterStart: this.org.startTestCalled, done: false });
+    return id;
+  }
+
+  /** Test.stopTest: the batch runs start, one execute, finish ("Testing Batch Apex"). */
+  runBatches(ip: Interp, at: Pos): void {
+    const pending = this.org.batches.filter((b) => !b.done);
+    if (pending.some((b) => !b.afterStart))
+      return this.u(ip, 'a batch started before Test.startTest, run at Test.stopTest', at);
+    for (const b of pending) {
+      b.done = true;
+      const stateful = this.implementsStd(ip, b.job, 'database.stateful');
+      const original = stateful ? null : deepCopy(b.job);
+      const ctx = new HostObj(
+        rt('database.batchablecontext', 'Database.BatchableContext'),
+        'batchablecontext',
+        { id: b.id }
+      );
+      const row = this.org.db.rowById(b.id)!.row;
+      const transaction = (fn: () => void): void => {
+        const outer = {
+          limits: this.org.limits,
+          callouts: this.org.callouts,
+          uncommitted: this.org.uncommittedWork
+        };
+        this.org.limits = { queries: 0, dml: 0, rows: 0, dmlRows: 0, queueable: 0 };
+        this.org.callouts = 0;
+        this.org.uncommittedWork = false;
+        this.org.runningBatch = true;
+        const depth = ip.frames.length;
+        try {
+          fn();
+        } catch (e) {
+          if (!(e instanceof ApexThrow)) throw e;
+          ip.frames.length = depth;
+          this.u(
+            ip,
+            `what Test.stopTest does with an exception thrown by a batch (${e.ex.cls.name}: ${String(e.ex.host?.message ?? '')})`,
+            at
+          );
+        } finally {
+          this.org.runningBatch = false;
+          this.org.limits = outer.limits;
+          this.org.callouts = outer.callouts;
+          this.org.uncommittedWork = outer.uncommitted;
+        }
+      };
+      let records: unknown[] = [];
+      transaction(() => {
+        const started = ip.callMethod(b.job, 'start', [ctx], at);
+        if (started instanceof HostObj && started.kind === 'querylocator')
+          records = started.d.rows as unknown[];
+        else if (started instanceof AList) records = started.a;
+        else if (started === null) records = [];
+        else this.u(ip, 'Database.Batchable start returning a custom Iterable', at);
+      });
+      if (records.length > b.scope)
+        return this.u(
+          ip,
+          `a test batch with more than one execute (${records.length} records, scope ${b.scope})`,
+          at
+        );
+      row.set('totaljobitems', records.length ? 1 : 0);
+      const fresh = (): AObj => (original ? deepCopy(original) : b.job);
+      if (records.length) {
+        const target = fresh();
+        transaction(
+          () =>
+            void ip.callMethod(target, 'execute', [ctx, new AList(T_SOBJECT, records.slice())], at)
+        );
+        row.set('jobitemsprocessed', 1);
+      }
+      const fin = fresh();
+      transaction(() => void ip.callMethod(fin, 'finish', [ctx], at));
+      row.set('status', 'Completed');
+      row.set('completeddate', new ADatetime(this.org.clock()));
+    }
+  }
+
+  /** Test.stopTest: jobs scheduled after startTest run their execute once ("Testing the Apex Scheduler"). */
+  runScheduledJobs(ip: Interp, at: Pos): void {
+    const pending = this.org.scheduled.filter((j) => !j.done);
+    if (pending.some((j) => !j.afterStart))
+      return this.u(ip, 'a job scheduled before Test.startTest, run at Test.stopTest', at);
+    for (const j of pending) {
+      j.done = true;
+      const outer = {
+        limits: this.org.limits,
+        callouts: this.org.callouts,
+        uncommitted: this.org.uncommittedWork
+      };
+      this.org.limits = { queries: 0, dml: 0, rows: 0, dmlRows: 0, queueable: 0 };
+      this.org.callouts = 0;
+      this.org.uncommittedWork = false;
+      this.org.runningScheduled = true;
+      const depth = ip.frames.length;
+      const ctx = new HostObj(
+        rt('system.schedulablecontext', 'System.SchedulableContext'),
+        'schedulablecontext',
+        { id: j.id }
+      );
+      try {
+        ip.callMethod(j.job, 'execute', [ctx], at);
+      } catch (e) {
+        if (!(e instanceof ApexThrow)) throw e;
+        ip.frames.length = depth;
+        return this.u(
+          ip,
+          `what Test.stopTest does with an exception thrown by a scheduled job (${e.ex.cls.name}: ${String(e.ex.host?.message ?? '')})`,
+          at
+        );
+      } finally {
+        this.org.runningScheduled = false;
+        this.org.limits = outer.limits;
+        this.org.callouts = outer.callouts;
+        this.org.uncommittedWork = outer.uncommitted;
+      }
+    }
+  }
+
   implementsStd(ip: Interp, o: AObj, key: string): boolean {
     return ip.isInstance(o, rt(key, key));
   }
@@ -878,12 +1058,25 @@ export class Library implements Host {
         if (this.org.running?.inFinalizer)
           return this.u(ip, 'System.isQueueable inside a Finalizer', at);
         return this.org.running !== null;
-      case 'system.isbatch':
-      case 'system.isfuture':
       case 'system.isscheduled':
+        return this.org.runningScheduled;
+      case 'system.isbatch':
+        return this.org.runningBatch;
+      case 'system.isfuture':
         return false;
       case 'system.enqueuejob':
         return this.enqueueJob(ip, args, at);
+      case 'system.schedule':
+        return this.schedule(ip, args, at);
+      case 'system.abortjob': {
+        const id = String(a0);
+        const r = this.org.db.rowById(id);
+        if (!r || r.o.key !== 'crontrigger')
+          return this.u(ip, 'System.abortJob of a non-scheduled job', at);
+        this.org.db.table('crontrigger').delete(id);
+        this.org.scheduled = this.org.scheduled.filter((j) => j.id !== id);
+        return null;
+      }
       case 'eventbus.publish':
         return this.publish(ip, a0, at);
       case 'test.geteventbus':
@@ -1157,6 +1350,8 @@ export class Library implements Host {
           ip.throwEx('System.FinalException', 'Testing has already been stopped', at);
         this.org.stopTestCalled = true;
         this.deliverEvents(ip, at);
+        this.runScheduledJobs(ip, at);
+        this.runBatches(ip, at);
         this.runQueuedJobs(ip, at);
         if (this.org.savedLimits) {
           const { callouts, immediate, ...rest } = this.org.savedLimits;
@@ -1223,8 +1418,48 @@ export class Library implements Host {
       case 'database.rollback':
         this.org.db.rollbackTo((a0 as HostObj).d as number);
         return null;
-      case 'database.emptyrecyclebin':
-        return this.u(ip, sig, at);
+      case 'database.emptyrecyclebin': {
+        // "Database Class": permanently deletes records that are in the Recycle Bin
+        const recs = a0 instanceof AList ? a0.a : [a0];
+        const results: HostObj[] = [];
+        for (const r of recs) {
+          const id = r instanceof SObj ? (r.f.get('id') as string) : String(r);
+          const row = this.org.db.rowById(id);
+          const ok = !!row && row.row.get('isdeleted') === true;
+          if (ok) this.org.db.table(row.o.key).delete(id);
+          results.push(
+            this.dbResult('database.emptyrecyclebinresult', {
+              id,
+              success: ok,
+              created: false,
+              errors: ok
+                ? []
+                : [this.dbError('ENTITY_IS_DELETED', 'entity is not in the recycle bin', [])]
+            })
+          );
+        }
+        return a0 instanceof AList
+          ? new AList(
+              rt('database.emptyrecyclebinresult', 'Database.EmptyRecycleBinResult'),
+              results
+            )
+          : results[0];
+      }
+      case 'database.executebatch':
+        return this.executeBatch(ip, args, at);
+      case 'database.getquerylocator': {
+        if (a0 instanceof AList)
+          return new HostObj(rt('database.querylocator', 'Database.QueryLocator'), 'querylocator', {
+            rows: a0.a
+          });
+        if (typeof a0 === 'string') {
+          const r = this.org.db.dynamicQuery(ip, a0, null, at) as AList;
+          return new HostObj(rt('database.querylocator', 'Database.QueryLocator'), 'querylocator', {
+            rows: r.a
+          });
+        }
+        return this.npe(ip, at);
+      }
       // ---- Limits
       case 'limits.getqueries':
         return this.org.limits.queries;
@@ -2313,6 +2548,8 @@ export class Library implements Host {
     }
     if (recv instanceof HostObj) {
       if (recv.kind === 'queueablecontext' && method === 'getjobid') return recv.d.id;
+      if (recv.kind === 'schedulablecontext' && method === 'gettriggerid') return recv.d.id;
+      if (recv.kind === 'batchablecontext' && method === 'getjobid') return recv.d.id;
       if (recv.kind === 'testbroker') {
         if (method === 'deliver') return (this.deliverEvents(ip, at), null);
         return this.u(ip, `Test.getEventBus().${this.wm(ip, method)}`, at);
@@ -3493,6 +3730,97 @@ export class Library implements Host {
     }
     return this.u(ip, `Matcher.${this.wm(ip, m)}`, at);
   }
+}
+
+/** A copy of an Apex value graph (the state a non-Stateful batch starts each transaction with). */
+function deepCopy<T>(v: T, seen = new Map<unknown, unknown>()): T {
+  if (v === null || typeof v !== 'object') return v;
+  if (seen.has(v)) return seen.get(v) as T;
+  if (v instanceof AList) {
+    const c = new AList(v.et, []);
+    seen.set(v, c);
+    c.a = v.a.map((x) => deepCopy(x, seen));
+    return c as T;
+  }
+  if (v instanceof ASet) {
+    const c = new ASet(v.et);
+    seen.set(v, c);
+    for (const [k, x] of v.m) c.m.set(k, deepCopy(x, seen));
+    return c as T;
+  }
+  if (v instanceof AMap) {
+    const c = new AMap(v.kt, v.vt);
+    seen.set(v, c);
+    for (const [k, [kk, x]] of v.m) c.m.set(k, [kk, deepCopy(x, seen)]);
+    return c as T;
+  }
+  if (v instanceof SObj) return v.clone() as T;
+  if (v instanceof AObj) {
+    const c = new AObj(v.cls);
+    seen.set(v, c);
+    c.host = v.host;
+    for (const [k, x] of v.f) c.f.set(k, deepCopy(x, seen));
+    return c as T;
+  }
+  return v;
+}
+
+/**
+ * Next fire time of a Salesforce cron expression (Seconds Minutes Hours Day_of_month Month
+ * Day_of_week [Year]) in the user's time zone; null when it uses L, W, # or names.
+ */
+export function nextFireTime(cron: string, now: number, tz: string): number | null {
+  const parts = cron.trim().split(/\s+/);
+  if (parts.length < 6 || parts.length > 7) return null;
+  const ranges: [number, number][] = [
+    [0, 59],
+    [0, 59],
+    [0, 23],
+    [1, 31],
+    [1, 12],
+    [1, 7]
+  ];
+  const sets: (Set<number> | null)[] = [];
+  for (let i = 0; i < 6; i++) {
+    const p = parts[i]!;
+    const [lo, hi] = ranges[i]!;
+    if (p === '*' || p === '?') {
+      sets.push(null);
+      continue;
+    }
+    const set = new Set<number>();
+    for (const item of p.split(',')) {
+      const m = /^(\d+|\*)(?:-(\d+))?(?:\/(\d+))?$/.exec(item);
+      if (!m) return null;
+      const start = m[1] === '*' ? lo : Number(m[1]);
+      const end =
+        m[2] !== undefined ? Number(m[2]) : m[3] !== undefined || m[1] === '*' ? hi : start;
+      const step = m[3] !== undefined ? Number(m[3]) : 1;
+      if (start < lo || end > hi || step < 1) return null;
+      for (let v = start; v <= end; v += step) set.add(v);
+    }
+    sets.push(set);
+  }
+  if (parts[6] !== undefined && parts[6] !== '*') return null;
+  const ok = (i: number, v: number): boolean => sets[i] === null || sets[i]!.has(v);
+  // scan forward second by second would be slow: scan minutes, then seconds
+  let t = Math.floor(now / 1000) * 1000 + 1000;
+  for (let guard = 0; guard < 366 * 24 * 60 * 2; guard++) {
+    const p = localParts(t, tz);
+    const toNextMinute = (60 - p.s) * 1000;
+    if (!(ok(4, p.m) && ok(3, p.d) && ok(5, p.dow + 1))) {
+      t += ((23 - p.h) * 60 + (59 - p.mi)) * 60000 + toNextMinute; // next day
+      continue;
+    }
+    if (!ok(2, p.h)) {
+      t += (59 - p.mi) * 60000 + toNextMinute; // next hour
+      continue;
+    }
+    if (ok(1, p.mi))
+      for (let sec = p.s; sec < 60; sec++) if (ok(0, sec)) return t + (sec - p.s) * 1000;
+    t += toNextMinute;
+  }
+  return null;
 }
 
 class AMapLike {
