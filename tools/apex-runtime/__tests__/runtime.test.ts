@@ -56,7 +56,7 @@ describe('broken project', () => {
     const r = results.get('unsupportedApi')!;
     expect(r.outcome).toBe('unsupported');
     expect(r.message).toBe(
-      'unsupported: System.enqueueJob(1 args) at force-app/classes/BrokenTest.cls:20'
+      'unsupported: Approval.lock(1 args) at force-app/classes/BrokenTest.cls:20'
     );
   });
 
@@ -116,6 +116,41 @@ describe('command line', () => {
     });
     expect(out.status).toBe(0);
     expect(out.stdout).toContain('1 passed, 0 failed');
+  });
+});
+
+describe('governor limits', () => {
+  test('the 101st SOQL query raises an uncatchable LimitException', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apex-limits-'));
+    fs.writeFileSync(
+      path.join(dir, 'sfdx-project.json'),
+      JSON.stringify({ packageDirectories: [{ path: 'src' }] })
+    );
+    fs.mkdirSync(path.join(dir, 'src'));
+    fs.writeFileSync(
+      path.join(dir, 'src', 'LimitsTest.cls'),
+      [
+        '@IsTest',
+        'private class LimitsTest {',
+        '  @IsTest',
+        '  static void tooManyQueries() {',
+        '    try {',
+        '      for (Integer i = 0; i < 101; i++) {',
+        '        List<Account> a = [SELECT Id FROM Account];',
+        '      }',
+        '    } catch (Exception e) {',
+        '      System.debug(e);',
+        '    }',
+        '  }',
+        '}',
+        ''
+      ].join('\n')
+    );
+    const rtm = createRuntime(dir, []);
+    const [r] = rtm.run({ root: dir, packageDirs: [], filters: [] }).tests;
+    expect(r!.outcome).toBe('fail');
+    expect(r!.message).toBe('System.LimitException: Too many SOQL queries: 101');
+    expect(r!.stack).toBe('Class.LimitsTest.tooManyQueries: line 7, column 27');
   });
 });
 

@@ -340,9 +340,55 @@ export class Database {
     return this.query(ip, q, bind, at);
   }
 
-  query(ip: Interp, q: Query, bind: (e: any) => unknown, at: Pos): unknown {
+  query(ip: Interp, q: Query, rawBind: (e: any) => unknown, at: Pos): unknown {
     const o = this.schema.get(q.from);
     if (!o) throw ip.unsupported(`SOQL FROM ${q.from} (unknown object)`, at);
+    // bind expressions are evaluated once, before any row is read
+    const cache = new Map<unknown, unknown>();
+    const bind = (e: any): unknown => {
+      if (!cache.has(e)) cache.set(e, rawBind(e));
+      return cache.get(e);
+    };
+    const visit = (v: SoqlValue | null): void => {
+      if (!v) return;
+      if (v.k === 'bind') bind(v.e);
+      else if (v.k === 'list') v.items.forEach(visit);
+    };
+    const visitCond = (c: SoqlCond | null): void => {
+      if (!c) return;
+      if (c.k === 'not') visitCond(c.c);
+      else if (c.k === 'cmp') visit(c.v);
+      else c.items.forEach(visitCond);
+    };
+    visitCond(q.where);
+    visit(q.limit);
+    visit(q.offset);
+    // SOQL: long text area fields can't be filtered or sorted
+    const isLong = (f: FieldMeta | null): boolean =>
+      !!f &&
+      (f.type === 'longtextarea' ||
+        f.type === 'html' ||
+        (f.type === 'textarea' && (f.length ?? 255) > 255));
+    const checkCond = (c: SoqlCond | null): void => {
+      if (!c) return;
+      if (c.k === 'not') checkCond(c.c);
+      else if (c.k === 'cmp') {
+        if (c.path && isLong(this.fieldAt(o, c.path)))
+          ip.throwEx(
+            'System.QueryException',
+            `field '${c.path.join('.')}' can not be filtered in a query call`,
+            at
+          );
+      } else c.items.forEach(checkCond);
+    };
+    checkCond(q.where);
+    for (const ob of q.orderBy)
+      if (ob.path && isLong(this.fieldAt(o, ob.path)))
+        ip.throwEx(
+          'System.QueryException',
+          `field '${ob.path.join('.')}' can not be sorted in a query call`,
+          at
+        );
     try {
       let rows = [...this.table(o.key).values()];
       if (!q.allRows) rows = rows.filter((r) => r.get('isdeleted') !== true);
@@ -774,6 +820,16 @@ export class Database {
       groups.set(key, list);
     }
     if (!gb.length && !groups.size) groups.set('', []);
+    const grouped = new Set(
+      gb.filter((g) => Array.isArray(g)).map((g) => (g as string[]).join('.').toLowerCase())
+    );
+    for (const s0 of q.select)
+      if (s0.path && !grouped.has(s0.path.join('.').toLowerCase()))
+        ip.throwEx(
+          'System.QueryException',
+          `Field must be grouped or aggregated: ${s0.path.join('.')}`,
+          at
+        );
     const results: SObj[] = [];
     let exprIndex = 0;
     const aliasFor = new Map<number, string>();
@@ -890,6 +946,16 @@ export class Database {
       }
       return r;
     });
+    if (op === 'update' || op === 'delete' || op === 'undelete' || (op === 'upsert' && !ext)) {
+      const seen = new Set<unknown>();
+      for (const r of records) {
+        const id = r.f.get('id');
+        if (id === null || id === undefined) continue;
+        if (seen.has(id))
+          ip.throwEx('System.ListException', `Duplicate id in list: ${String(id)}`, at);
+        seen.add(id);
+      }
+    }
     const type = records[0]!.type;
     const o = this.schema.get(type);
     if (!o) throw ip.unsupported(`DML on ${type}`, at);
@@ -1090,6 +1156,14 @@ export class Database {
         for (const [k, v] of w.f) {
           const f = o.fields.get(k);
           if (
+            f && typeof v === 'string' && event === 'insert'
+              ? true
+              : oldRecords.get(i)?.f.get(k) !== v
+          ) {
+            const fk = f ? this.foreignKeyError(f, v) : null;
+            if (fk) fail(i, fk.code, fk.msg, [f!.name]);
+          }
+          if (
             f?.picklist?.restricted &&
             f.type === 'picklist' &&
             typeof v === 'string' &&
@@ -1216,6 +1290,23 @@ export class Database {
     for (const i of live)
       for (const e of after.get(i)!.errors)
         fail(i, 'FIELD_CUSTOM_VALIDATION_EXCEPTION', e.msg, e.field ? [e.field] : []);
+  }
+
+  /** Foreign keys: the referenced record must exist and be of a type the field points to. */
+  foreignKeyError(f: FieldMeta, v: unknown): { code: string; msg: string } | null {
+    if (typeof v !== 'string' || !f.createable) return null;
+    if (!['reference', 'lookup', 'masterdetail'].includes(f.type)) return null;
+    const target = this.objectOfId(v);
+    const allowed = f.referenceTo ?? [];
+    if (!target || (!allowed.includes('*') && !allowed.some((r) => r.toLowerCase() === target.key)))
+      return {
+        code: 'FIELD_INTEGRITY_EXCEPTION',
+        msg: `field integrity exception: unknown (${f.label}: id value of incorrect type: ${v})`
+      };
+    const row = this.tables.get(target.key)?.get(v);
+    if (!row || row.get('isdeleted') === true)
+      return { code: 'INVALID_CROSS_REFERENCE_KEY', msg: 'invalid cross reference id' };
+    return null;
   }
 
   mergeForTrigger(o: ObjMeta, old: SObj, changes: SObj): SObj {

@@ -131,6 +131,8 @@ export interface Host {
   construct(ip: Interp, t: RtType, args: unknown[], at: Pos): unknown;
   hasStaticType(key: string): boolean;
   instanceField(ip: Interp, o: unknown, key: string, at: Pos): unknown;
+  instanceFieldSet(ip: Interp, o: unknown, key: string, v: unknown, at: Pos): unknown;
+  staticSet(ip: Interp, path: string[], v: unknown, at: Pos): unknown;
   isSObjectType(key: string): string | undefined; // display name
 }
 
@@ -565,7 +567,8 @@ export class Interp {
         k === 'map' &&
         (!t.args[0] || (elemCompatible(v.kt, t.args[0]) && elemCompatible(v.vt, t.args[1]!)))
       );
-    return this.typeOf(v).key === k;
+    const vk = this.typeOf(v).key;
+    return vk === k || vk.replace(/^system\./, '') === k.replace(/^system\./, '');
   }
 
   /** Implicit conversion on assignment to a declared type. */
@@ -1724,7 +1727,15 @@ export class Interp {
       const args = this.evalArgs(e.args, scope);
       return this.callOn(o, e.key, args, e);
     }
-    const target = this.evalTarget(e.obj, scope);
+    let target: ReturnType<Interp['evalTarget']>;
+    try {
+      target = this.evalTarget(e.obj, scope);
+    } catch (err) {
+      const path = this.dottedPath(e.obj);
+      if (err instanceof Unsupported && err.what.startsWith('unknown name') && path)
+        throw this.unsupported(`${path.join('.')}.${e.id}(${e.args.length} args)`, e);
+      throw err;
+    }
     const args = this.evalArgs(e.args, scope);
     f.line = e.line;
     f.col = e.col;
@@ -1849,8 +1860,7 @@ export class Interp {
               return cv;
             }
           }
-          if (t?.std)
-            throw this.unsupported(`assignment to ${path.join('.')}.${target.id}`, target);
+          if (t?.std) return this.host.staticSet(this, [...path, target.id], v, target);
         }
         const o = this.eval(target.obj, scope);
         if (o === null || o === undefined) this.npe(target);
@@ -1865,6 +1875,8 @@ export class Interp {
           else o.f.set(target.key, cv);
           return cv;
         }
+        if (typeof o === 'object' && (o as any).kind && (o as any).$type)
+          return this.host.instanceFieldSet(this, o, target.key, v, target);
         throw this.unsupported(`assignment to field of ${typeName(this.typeOf(o))}`, target);
       }
       case 'idx': {

@@ -255,11 +255,24 @@ export function missing(rtm: Runtime, inv: Inventory): { member: string; where: 
     }
   };
   const dummies = (n: number): unknown[] => new Array(n).fill(null);
+  const variants = (n: number): unknown[][] => [
+    dummies(n),
+    new Array(n).fill('x'),
+    new Array(n).fill(1)
+  ];
   for (const [name, where] of inv.statics) {
     const dot = name.lastIndexOf('.');
     const type = name.slice(0, dot).toLowerCase();
     const method = name.slice(dot + 1).toLowerCase();
     let ok = false;
+    for (let n = 1; n <= 3 && !ok; n++)
+      for (const args of variants(n))
+        ok =
+          ok ||
+          probe(
+            () => rtm.lib.callStatic(ip, type, method, args, at),
+            `${type.replace(/^system\./, '')}.${method}`
+          );
     for (let n = 0; n <= 3 && !ok; n++)
       ok = probe(
         () => rtm.lib.callStatic(ip, type, method, dummies(n), at),
@@ -290,6 +303,19 @@ export function missing(rtm: Runtime, inv: Inventory): { member: string; where: 
     new AEnum('System.RoundingMode', 'system.roundingmode', 'UP', 0),
     new AType(T_OBJECT),
     ip.makeException('System.Exception', 'x'),
+    rtm.lib.httpObj('httprequest'),
+    rtm.lib.httpObj('httpresponse'),
+    rtm.lib.restRequest(),
+    rtm.lib.restResponse(),
+    new HostObj(rt('system.finalizercontext', 'System.FinalizerContext'), 'finalizercontext', {
+      id: null,
+      result: null,
+      exception: null
+    }),
+    new HostObj(rt('system.queueablecontext', 'System.QueueableContext'), 'queueablecontext', {
+      id: null
+    }),
+    new HostObj(rt('system.testbroker', 'System.TestBroker'), 'testbroker', {}),
     ...[
       'dbresult',
       'dberror',

@@ -12,7 +12,12 @@ export class JsonError extends Error {}
 export function parseJson(text: string): JNode {
   let i = 0;
   const ws = (): void => {
-    while (i < text.length && /\s/.test(text[i]!)) i++;
+    // JSON whitespace only (a byte-order mark is not skipped)
+    while (
+      i < text.length &&
+      (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')
+    )
+      i++;
   };
   const err = (msg: string): never => {
     throw new JsonError(`${msg} at [line:1, column:${i + 1}]`);

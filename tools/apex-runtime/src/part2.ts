@@ -5,43 +5,12 @@
  */
 export const PART2_MEMBERS = new Set(
   [
-    'System.enqueueJob',
-    'System.attachFinalizer',
-    'System.schedule',
     'System.runAs',
-    'Database.executeBatch',
-    'Database.getQueryLocator',
-    'Database.emptyRecycleBin',
-    'EventBus.publish',
     'EventBus.TriggerContext.currentContext',
-    'Test.setMock',
-    'Test.getEventBus',
     'FeatureManagement.checkPermission',
-    'Http.send',
-    'new Http',
-    'new HttpRequest',
-    'new HttpResponse',
-    'new RestRequest',
-    'new RestResponse',
     'new AsyncOptions',
     'new Cursor',
-    // HttpRequest / HttpResponse / RestRequest (callouts and REST)
-    '#getEndpoint',
-    '#setEndpoint',
-    '#setMethod',
-    '#getMethod',
-    '#setTimeout',
-    '#setStatusCode',
-    '#setHeader',
-    '#getHeader',
-    '#addHeader',
-    '#setBody',
-    '#getBody',
-    '#addParameter',
     // FinalizerContext, EventBus.TriggerContext, Test.getEventBus()
-    '#getResult',
-    '#getException',
-    '#deliver',
     '#currentContext'
   ].map((m) => m.toLowerCase())
 );

@@ -63,8 +63,21 @@ export class Runtime {
       inTest: true,
       startTestCalled: false,
       stopTestCalled: false,
-      limits: { queries: 0, dml: 0, rows: 0, dmlRows: 0 },
-      clock: () => Date.now()
+      limits: { queries: 0, dml: 0, rows: 0, dmlRows: 0, queueable: 0 },
+      clock: () => Date.now(),
+      httpMock: null,
+      uncommittedWork: false,
+      callouts: 0,
+      rest: { request: null, response: null },
+      jobs: [],
+      scheduled: [],
+      runningScheduled: false,
+      batches: [],
+      runningBatch: false,
+      events: [],
+      publishImmediate: 0,
+      running: null,
+      savedLimits: null
     };
     this.lib = new Library(this.org);
     this.ip = new Interp(project.classes);
@@ -100,7 +113,9 @@ export class Runtime {
     const origDml = this.db.dmlStatement.bind(this.db);
     this.db.dmlStatement = (ip, op, v, ext, at) => {
       this.org.limits.dml++;
+      this.org.uncommittedWork = true;
       this.org.limits.dmlRows += v && (v as any).a ? ((v as any).a as unknown[]).length : 1;
+      this.lib.checkLimits(ip, at);
       return origDml(ip, op, v, ext, at);
     };
     const origQuery = this.db.runQuery.bind(this.db);
@@ -108,6 +123,7 @@ export class Runtime {
       this.org.limits.queries++;
       const r = origQuery(ip, q, scope, at);
       this.org.limits.rows += r && (r as any).a ? ((r as any).a as unknown[]).length : 1;
+      this.lib.checkLimits(ip, at);
       return r;
     };
     // single-row SOQL assignment
@@ -213,7 +229,20 @@ export class Runtime {
   resetTransaction(): void {
     this.org.startTestCalled = false;
     this.org.stopTestCalled = false;
-    this.org.limits = { queries: 0, dml: 0, rows: 0, dmlRows: 0 };
+    this.org.httpMock = null;
+    this.org.uncommittedWork = false;
+    this.org.callouts = 0;
+    this.org.rest = { request: null, response: null };
+    this.org.jobs = [];
+    this.org.scheduled = [];
+    this.org.runningScheduled = false;
+    this.org.batches = [];
+    this.org.runningBatch = false;
+    this.org.events = [];
+    this.org.publishImmediate = 0;
+    this.org.running = null;
+    this.org.savedLimits = null;
+    this.org.limits = { queries: 0, dml: 0, rows: 0, dmlRows: 0, queueable: 0 };
     (this.ip as any).triggerCtx = null;
     this.ip.frames = [];
   }
@@ -298,7 +327,16 @@ export class Runtime {
       for (const m of selected) {
         const t0 = Date.now();
         let r: Omit<TestResult, 'class' | 'method' | 'durationMs'>;
-        if (setupFailure) r = setupFailure;
+        const seeAll = [...m.mods.annotations, ...cls.decl.mods.annotations].some(
+          (a) => a.name === 'istest' && String(a.params.seealldata ?? '').toLowerCase() === 'true'
+        );
+        if (seeAll)
+          r = {
+            outcome: 'unsupported',
+            message: `unsupported: @IsTest(SeeAllData=true) (org data is not modelled) at ${cls.decl.file}:${m.line}`,
+            stack: ''
+          };
+        else if (setupFailure) r = setupFailure;
         else {
           this.db.restore(setupSnap);
           this.resetStatics();

@@ -38,6 +38,8 @@ export interface ObjMeta {
   /** child relationship name (lower) → child object and field */
   children: Map<string, { object: string; field: string }>;
   nameAutoNumber?: string;
+  /** platform events: PublishImmediately or PublishAfterCommit */
+  publishBehavior?: string;
 }
 
 type Spec = string;
@@ -432,6 +434,7 @@ export class Schema {
           : 'custom';
     const label = String(meta.label ?? name);
     const o = this.add(name, kind, label, String(meta.pluralLabel ?? label));
+    if (kind === 'event') o.publishBehavior = String(meta.publishBehavior ?? 'PublishAfterCommit');
     if (kind === 'setting')
       o.settingType =
         String(meta.customSettingsType).toLowerCase() === 'list' ? 'list' : 'hierarchy';

@@ -86,8 +86,33 @@ export interface OrgState {
   inTest: boolean;
   startTestCalled: boolean;
   stopTestCalled: boolean;
-  limits: { queries: number; dml: number; rows: number; dmlRows: number };
+  limits: { queries: number; dml: number; rows: number; dmlRows: number; queueable: number };
   clock: () => number;
+  /** callouts (Testing HTTP Callouts by Implementing the HttpCalloutMock Interface) */
+  httpMock: AObj | null;
+  uncommittedWork: boolean;
+  callouts: number;
+  rest: { request: unknown; response: unknown };
+  /** Queueable jobs of the test (Apex Developer Guide, "Queueable Apex", "Testing Queueable Jobs") */
+  jobs: { id: string; job: AObj; afterStart: boolean; done: boolean }[];
+  /** published platform events not yet delivered, by object key */
+  events: { type: string; event: SObj }[];
+  /** scheduled jobs (Apex Developer Guide, "Apex Scheduler", "Testing the Apex Scheduler") */
+  scheduled: { id: string; job: AObj; afterStart: boolean; done: boolean }[];
+  runningScheduled: boolean;
+  batches: { id: string; job: AObj; scope: number; afterStart: boolean; done: boolean }[];
+  runningBatch: boolean;
+  publishImmediate: number;
+  running: { id: string; job: AObj; finalizer: AObj | null; inFinalizer: boolean } | null;
+  savedLimits: {
+    queries: number;
+    dml: number;
+    rows: number;
+    dmlRows: number;
+    queueable: number;
+    callouts: number;
+    immediate: number;
+  } | null;
 }
 
 const STATIC_TYPES = new Set([
@@ -153,7 +178,9 @@ const STATIC_TYPES = new Set([
   'sobjecttype',
   'sobject',
   'sobjectdescribeoptions',
-  'schema.sobjectdescribeoptions'
+  'schema.sobjectdescribeoptions',
+  'parentjobresult',
+  'system.parentjobresult'
 ]);
 
 const ROUNDING: RoundingMode[] = [
@@ -196,7 +223,8 @@ export const STATUS_CODES = [
   'UNABLE_TO_LOCK_ROW',
   'INSUFFICIENT_ACCESS_OR_READONLY',
   'INVALID_TYPE',
-  'INVALID_TYPE_ON_FIELD_IN_RECORD'
+  'INVALID_TYPE_ON_FIELD_IN_RECORD',
+  'FIELD_INTEGRITY_EXCEPTION'
 ];
 
 function enumOf(type: string, values: readonly string[], name: string): AEnum | undefined {
@@ -205,6 +233,9 @@ function enumOf(type: string, values: readonly string[], name: string): AEnum | 
 }
 
 const DAY = 86400000;
+/** Java Character.isWhitespace (no-break spaces and the byte-order mark are not whitespace). */
+const JAVA_WS_ONLY =
+  /^[\t\n\u000B\f\r\u001C-\u001F \u1680\u2000-\u2006\u2008-\u200A\u2028\u2029\u205F\u3000]*$/;
 
 export class Library implements Host {
   constructor(readonly org: OrgState) {}
@@ -251,6 +282,11 @@ export class Library implements Host {
       }
       if (!(b in ctx)) this.u(ip, `Trigger.${b}`, at);
       return { v: ctx[b] };
+    }
+    if (a === 'parentjobresult' && b) {
+      const e = enumOf('System.ParentJobResult', ['SUCCESS', 'UNHANDLED_EXCEPTION'], b);
+      if (!e) this.u(ip, `ParentJobResult.${b}`, at);
+      return { v: e };
     }
     if (a === 'sobjectdescribeoptions' && b) {
       const e = enumOf('Schema.SObjectDescribeOptions', ['DEFAULT', 'DEFERRED', 'FULL'], b);
@@ -335,7 +371,9 @@ export class Library implements Host {
       for (const rest of p.slice(3)) v = this.hostField(ip, v, rest, at);
       return { v };
     }
-    if (a === 'restcontext') this.u(ip, `RestContext.${b ?? ''} (part 2)`, at);
+    if (a === 'restcontext' && (b === 'request' || b === 'response') && p.length === 2)
+      return { v: this.org.rest[b] };
+    if (a === 'restcontext') this.u(ip, `RestContext.${b ?? ''}`, at);
     const o = a ? this.org.schema.get(a) : undefined;
     if (o && b) {
       if (b === 'sobjecttype') {
@@ -358,7 +396,559 @@ export class Library implements Host {
   }
 
   instanceField(ip: Interp, o: unknown, key: string, at: Pos): unknown {
+    if (o instanceof HostObj && (o.kind === 'restrequest' || o.kind === 'restresponse')) {
+      if (!(key in o.d)) this.u(ip, `${o.$type.name}.${key}`, at);
+      return o.d[key];
+    }
     return this.hostField(ip, o, key, at);
+  }
+
+  instanceFieldSet(ip: Interp, o: unknown, key: string, v: unknown, at: Pos): unknown {
+    if (o instanceof HostObj && (o.kind === 'restrequest' || o.kind === 'restresponse')) {
+      if (!(key in o.d)) this.u(ip, `${o.$type.name}.${key}`, at);
+      o.d[key] = v;
+      return v;
+    }
+    return this.u(ip, `assignment to ${typeName(ip.typeOf(o))}.${key}`, at);
+  }
+
+  staticSet(ip: Interp, path: string[], v: unknown, at: Pos): unknown {
+    const p = path.map((x) => x.toLowerCase()).filter((x, i) => !(i === 0 && x === 'system'));
+    if (p[0] === 'restcontext' && (p[1] === 'request' || p[1] === 'response') && p.length === 2) {
+      this.org.rest[p[1]] = v;
+      return v;
+    }
+    return this.u(ip, `assignment to ${path.join('.')}`, at);
+  }
+
+  /** java.net.URLDecoder: '+' is a space, %XX are UTF-8 bytes (malformed bytes become U+FFFD). */
+  urlDecode(ip: Interp, s: string, at: Pos): string {
+    const bytes: number[] = [];
+    let out = '';
+    const flush = (): void => {
+      if (bytes.length)
+        out += new TextDecoder('utf-8', { ignoreBOM: true }).decode(Uint8Array.from(bytes));
+      bytes.length = 0;
+    };
+    for (let i = 0; i < s.length; i++) {
+      const c = s[i]!;
+      if (c === '%') {
+        if (i + 2 >= s.length + 0 && i + 2 > s.length - 1 + 0 && s.length - i < 3)
+          ip.throwEx(
+            'System.StringException',
+            'URLDecoder: Incomplete trailing escape (%) pattern',
+            at
+          );
+        const hex = s.slice(i + 1, i + 3);
+        if (!/^[0-9a-fA-F]{2}$/.test(hex))
+          ip.throwEx(
+            'System.StringException',
+            `URLDecoder: Illegal hex characters in escape (%) pattern - For input string: "${hex}"`,
+            at
+          );
+        bytes.push(parseInt(hex, 16));
+        i += 2;
+        continue;
+      }
+      flush();
+      out += c === '+' ? ' ' : c;
+    }
+    flush();
+    return out;
+  }
+
+  restRequest(): HostObj {
+    return new HostObj(rt('system.restrequest', 'System.RestRequest'), 'restrequest', {
+      requesturi: null,
+      resourcepath: null,
+      httpmethod: null,
+      requestbody: null,
+      remoteaddress: null,
+      headers: new AMap(T_STRING, T_STRING),
+      params: new AMap(T_STRING, T_STRING)
+    });
+  }
+
+  restResponse(): HostObj {
+    return new HostObj(rt('system.restresponse', 'System.RestResponse'), 'restresponse', {
+      statuscode: null,
+      responsebody: null,
+      headers: new AMap(T_STRING, T_STRING)
+    });
+  }
+
+  /** Http.send in a test: the mock set with Test.setMock answers, after the documented checks. */
+  httpSend(ip: Interp, req: unknown, at: Pos): unknown {
+    if (!(req instanceof HostObj) || req.kind !== 'httprequest') return ip.npe(at);
+    if ((ip as any).triggerCtx)
+      ip.throwEx(
+        'System.CalloutException',
+        'Callout from triggers are currently not supported.',
+        at
+      );
+    const job = this.org.running;
+    if (job && !job.inFinalizer && !this.implementsStd(ip, job.job, 'database.allowscallouts'))
+      ip.throwEx(
+        'System.CalloutException',
+        'Callout not allowed from this future method. Please enable callout by annotating the future method. eg: @Future(callout=true)',
+        at
+      );
+    if (this.org.uncommittedWork)
+      ip.throwEx(
+        'System.CalloutException',
+        'You have uncommitted work pending. Please commit or rollback before calling out',
+        at
+      );
+    if (!this.org.httpMock)
+      ip.throwEx(
+        'System.CalloutException',
+        'Methods defined as TestMethod do not support Web service callouts',
+        at
+      );
+    this.org.callouts++;
+    if (this.org.callouts > 100)
+      throw new Uncatchable(
+        ip.makeException('System.LimitException', 'Too many callouts: 101', at)
+      );
+    return ip.callMethod(this.org.httpMock, 'respond', [req], at);
+  }
+
+  /**
+   * EventBus.publish ("Publishing Platform Events"): one SaveResult per event. Publish-immediately
+   * events count against Limits.getPublishImmediateDML, publish-after-commit ones against the DML
+   * statement limit. Delivery to an Apex trigger subscriber is part 2 (unsupported at delivery).
+   */
+  publish(ip: Interp, arg: unknown, at: Pos): unknown {
+    if (arg === null || arg === undefined) return this.npe(ip, at);
+    const single = !(arg instanceof AList);
+    const events = (single ? [arg] : (arg as AList).a) as unknown[];
+    if (!events.length) return new AList(rt('database.saveresult', 'Database.SaveResult'), []);
+    const first = events[0];
+    if (!(first instanceof SObj)) return this.npe(ip, at);
+    const o = this.org.schema.get(first.type);
+    if (!o || o.kind !== 'event') return this.u(ip, `EventBus.publish of ${first.type}`, at);
+    if (o.publishBehavior === 'PublishImmediately') this.org.publishImmediate++;
+    else {
+      this.org.limits.dml++;
+      this.org.limits.dmlRows += events.length;
+    }
+    if (this.org.publishImmediate > 150)
+      throw new Uncatchable(
+        ip.makeException(
+          'System.LimitException',
+          `Too many immediate DML: ${this.org.publishImmediate}`,
+          at
+        )
+      );
+    this.checkLimits(ip, at);
+    const results = events.map((e) => {
+      if (!(e instanceof SObj) || e.type !== first.type)
+        return this.u(ip, 'EventBus.publish of mixed event types', at);
+      const errors: HostObj[] = [];
+      for (const [k, v] of e.f) {
+        const f = o.fields.get(k);
+        if (f && typeof v === 'string' && f.length !== undefined && v.length > f.length)
+          errors.push(
+            this.dbError(
+              'STRING_TOO_LONG',
+              `${f.label}: data value too large: ${v.slice(0, 100)} (max length=${f.length})`,
+              [f.name]
+            )
+          );
+      }
+      if (!errors.length) this.org.events.push({ type: o.key, event: e.clone() });
+      return this.dbResult('database.saveresult', {
+        id: errors.length ? null : this.org.db.newId(o),
+        success: !errors.length,
+        created: false,
+        errors
+      });
+    });
+    return single
+      ? results[0]
+      : new AList(rt('database.saveresult', 'Database.SaveResult'), results);
+  }
+
+  /** Test.stopTest / Test.getEventBus().deliver(): events with an Apex trigger subscriber are part 2. */
+  deliverEvents(ip: Interp, at: Pos): void {
+    const subscribed = this.org.events.filter((e) =>
+      this.org.db.triggers.some((t) => t.object === e.type)
+    );
+    if (subscribed.length)
+      return this.u(
+        ip,
+        `delivery of ${subscribed[0]!.event.type} to its Apex trigger (platform-event subscribers are part 2)`,
+        at
+      );
+    this.org.events = [];
+  }
+
+  schedule(ip: Interp, args: unknown[], at: Pos): unknown {
+    const [name, cron, job] = args;
+    if (name === null || cron === null || job === null || job === undefined)
+      return this.npe(ip, at);
+    if (!(job instanceof AObj) || !this.implementsStd(ip, job, 'schedulable'))
+      return this.u(ip, 'System.schedule of a non-Schedulable', at);
+    const db = this.org.db;
+    const exists = [...db.table('cronjobdetail').values()].some((r) => r.get('name') === name);
+    if (exists)
+      ip.throwEx(
+        'System.AsyncException',
+        `The Apex job named "${String(name)}" is already scheduled for execution.`,
+        at
+      );
+    const next = nextFireTime(String(cron), this.org.clock(), this.org.timezone);
+    if (next === null)
+      return this.u(
+        ip,
+        `System.schedule with the cron expression '${String(cron)}' (only numbers, lists, ranges, steps, * and ? are modelled)`,
+        at
+      );
+    const detail = db.seed('CronJobDetail', { Name: name, JobType: '7' });
+    const id = db.seed('CronTrigger', {
+      CronExpression: cron,
+      CronJobDetailId: detail,
+      State: 'WAITING',
+      TimesTriggered: 0,
+      NextFireTime: new ADatetime(next),
+      StartTime: new ADatetime(this.org.clock()),
+      TimeZoneSidKey: this.org.timezone,
+      OwnerId: this.org.userId
+    });
+    this.org.scheduled.push({ id, job, afterStart: this.org.startTestCalled, done: false });
+    return id;
+  }
+
+  executeBatch(ip: Interp, args: unknown[], at: Pos): unknown {
+    const [job, scopeArg] = args;
+    if (job === null || job === undefined) return this.npe(ip, at);
+    if (!(job instanceof AObj) || !this.implementsStd(ip, job, 'database.batchable'))
+      return this.u(ip, 'Database.executeBatch of a non-Batchable', at);
+    if (this.org.running || this.org.runningScheduled || this.org.runningBatch)
+      return this.u(ip, 'Database.executeBatch from running async Apex in a test', at);
+    const scope = scopeArg === undefined || scopeArg === null ? 200 : (scopeArg as number);
+    if (scope < 1 || scope > 2000)
+      ip.throwEx('System.InvalidParameterValueException', `Invalid scope: ${scope}`, at);
+    if (this.org.batches.length)
+      return this.u(ip, 'a second Database.executeBatch in one test', at);
+    const id = this.org.db.seed('AsyncApexJob', {
+      JobType: 'BatchApex',
+      Status: 'Queued',
+      JobItemsProcessed: 0,
+      TotalJobItems: 0,
+      NumberOfErrors: 0
+    });
+    this.org.batches.push({ id, job, scope, afterStart: this.org.startTestCalled, done: false });
+    return id;
+  }
+
+  /** Test.stopTest: the batch runs start, one execute, finish ("Testing Batch Apex"). */
+  runBatches(ip: Interp, at: Pos): void {
+    const pending = this.org.batches.filter((b) => !b.done);
+    if (pending.some((b) => !b.afterStart))
+      return this.u(ip, 'a batch started before Test.startTest, run at Test.stopTest', at);
+    for (const b of pending) {
+      b.done = true;
+      const stateful = this.implementsStd(ip, b.job, 'database.stateful');
+      const original = stateful ? null : deepCopy(b.job);
+      const ctx = new HostObj(
+        rt('database.batchablecontext', 'Database.BatchableContext'),
+        'batchablecontext',
+        { id: b.id }
+      );
+      const row = this.org.db.rowById(b.id)!.row;
+      const transaction = (fn: () => void): void => {
+        const outer = {
+          limits: this.org.limits,
+          callouts: this.org.callouts,
+          uncommitted: this.org.uncommittedWork
+        };
+        this.org.limits = { queries: 0, dml: 0, rows: 0, dmlRows: 0, queueable: 0 };
+        this.org.callouts = 0;
+        this.org.uncommittedWork = false;
+        this.org.runningBatch = true;
+        const depth = ip.frames.length;
+        try {
+          fn();
+        } catch (e) {
+          if (!(e instanceof ApexThrow)) throw e;
+          ip.frames.length = depth;
+          this.u(
+            ip,
+            `what Test.stopTest does with an exception thrown by a batch (${e.ex.cls.name}: ${String(e.ex.host?.message ?? '')})`,
+            at
+          );
+        } finally {
+          this.org.runningBatch = false;
+          this.org.limits = outer.limits;
+          this.org.callouts = outer.callouts;
+          this.org.uncommittedWork = outer.uncommitted;
+        }
+      };
+      let records: unknown[] = [];
+      transaction(() => {
+        const started = ip.callMethod(b.job, 'start', [ctx], at);
+        if (started instanceof HostObj && started.kind === 'querylocator')
+          records = started.d.rows as unknown[];
+        else if (started instanceof AList) records = started.a;
+        else if (started === null) records = [];
+        else this.u(ip, 'Database.Batchable start returning a custom Iterable', at);
+      });
+      if (records.length > b.scope)
+        return this.u(
+          ip,
+          `a test batch with more than one execute (${records.length} records, scope ${b.scope})`,
+          at
+        );
+      row.set('totaljobitems', records.length ? 1 : 0);
+      const fresh = (): AObj => (original ? deepCopy(original) : b.job);
+      if (records.length) {
+        const target = fresh();
+        transaction(
+          () =>
+            void ip.callMethod(target, 'execute', [ctx, new AList(T_SOBJECT, records.slice())], at)
+        );
+        row.set('jobitemsprocessed', 1);
+      }
+      const fin = fresh();
+      transaction(() => void ip.callMethod(fin, 'finish', [ctx], at));
+      row.set('status', 'Completed');
+      row.set('completeddate', new ADatetime(this.org.clock()));
+    }
+  }
+
+  /** Test.stopTest: jobs scheduled after startTest run their execute once ("Testing the Apex Scheduler"). */
+  runScheduledJobs(ip: Interp, at: Pos): void {
+    const pending = this.org.scheduled.filter((j) => !j.done);
+    if (pending.some((j) => !j.afterStart))
+      return this.u(ip, 'a job scheduled before Test.startTest, run at Test.stopTest', at);
+    for (const j of pending) {
+      j.done = true;
+      const outer = {
+        limits: this.org.limits,
+        callouts: this.org.callouts,
+        uncommitted: this.org.uncommittedWork
+      };
+      this.org.limits = { queries: 0, dml: 0, rows: 0, dmlRows: 0, queueable: 0 };
+      this.org.callouts = 0;
+      this.org.uncommittedWork = false;
+      this.org.runningScheduled = true;
+      const depth = ip.frames.length;
+      const ctx = new HostObj(
+        rt('system.schedulablecontext', 'System.SchedulableContext'),
+        'schedulablecontext',
+        { id: j.id }
+      );
+      try {
+        ip.callMethod(j.job, 'execute', [ctx], at);
+      } catch (e) {
+        if (!(e instanceof ApexThrow)) throw e;
+        ip.frames.length = depth;
+        return this.u(
+          ip,
+          `what Test.stopTest does with an exception thrown by a scheduled job (${e.ex.cls.name}: ${String(e.ex.host?.message ?? '')})`,
+          at
+        );
+      } finally {
+        this.org.runningScheduled = false;
+        this.org.limits = outer.limits;
+        this.org.callouts = outer.callouts;
+        this.org.uncommittedWork = outer.uncommitted;
+      }
+    }
+  }
+
+  implementsStd(ip: Interp, o: AObj, key: string): boolean {
+    return ip.isInstance(o, rt(key, key));
+  }
+
+  enqueueJob(ip: Interp, args: unknown[], at: Pos): unknown {
+    if (args.length !== 1) return this.u(ip, 'System.enqueueJob with a delay or AsyncOptions', at);
+    const job = args[0];
+    if (job === null || job === undefined) return this.npe(ip, at);
+    if (!(job instanceof AObj) || !this.implementsStd(ip, job, 'queueable'))
+      return this.u(ip, 'System.enqueueJob of a non-Queueable', at);
+    if (this.org.running)
+      return this.u(ip, 'System.enqueueJob from a running Queueable in a test (chaining)', at);
+    this.org.limits.queueable++;
+    if (this.org.limits.queueable > (this.org.running ? 1 : 50))
+      throw new Uncatchable(
+        ip.makeException(
+          'System.LimitException',
+          `Too many queueable jobs added to the queue: ${this.org.limits.queueable}`,
+          at
+        )
+      );
+    const id = this.org.db.seed('AsyncApexJob', {
+      JobType: 'Queueable',
+      Status: 'Queued',
+      JobItemsProcessed: 0,
+      TotalJobItems: 0,
+      NumberOfErrors: 0
+    });
+    this.org.jobs.push({ id, job, afterStart: this.org.startTestCalled, done: false });
+    return id;
+  }
+
+  /** Test.stopTest: the queued jobs run synchronously, each in its own transaction. */
+  runQueuedJobs(ip: Interp, at: Pos): void {
+    const pending = this.org.jobs.filter((j) => !j.done);
+    if (pending.some((j) => !j.afterStart))
+      return this.u(ip, 'a Queueable enqueued before Test.startTest, run at Test.stopTest', at);
+    const db = this.org.db;
+    for (const j of pending) {
+      j.done = true;
+      const row = db.rowById(j.id)!.row;
+      const outer = {
+        limits: this.org.limits,
+        callouts: this.org.callouts,
+        uncommitted: this.org.uncommittedWork
+      };
+      this.org.limits = { queries: 0, dml: 0, rows: 0, dmlRows: 0, queueable: 0 };
+      this.org.callouts = 0;
+      this.org.uncommittedWork = false;
+      this.org.running = { id: j.id, job: j.job, finalizer: null, inFinalizer: false };
+      const mark = db.mark();
+      const depth = ip.frames.length;
+      let failure: ApexThrow | null = null;
+      const ctx = new HostObj(
+        rt('system.queueablecontext', 'System.QueueableContext'),
+        'queueablecontext',
+        { id: j.id }
+      );
+      try {
+        ip.callMethod(j.job, 'execute', [ctx], at);
+        row.set('status', 'Completed');
+      } catch (e) {
+        if (!(e instanceof ApexThrow)) throw e;
+        ip.frames.length = depth;
+        db.rollbackTo(mark);
+        failure = e;
+        row.set('status', 'Failed');
+        row.set('numberoferrors', 1);
+        row.set('extendedstatus', `${e.ex.cls.name}: ${String(e.ex.host?.message ?? '')}`);
+      }
+      row.set('completeddate', new ADatetime(this.org.clock()));
+      const fin = this.org.running.finalizer;
+      if (fin) {
+        this.org.running.inFinalizer = true;
+        this.org.limits = { queries: 0, dml: 0, rows: 0, dmlRows: 0, queueable: 0 };
+        this.org.callouts = 0;
+        this.org.uncommittedWork = false;
+        const fctx = new HostObj(
+          rt('system.finalizercontext', 'System.FinalizerContext'),
+          'finalizercontext',
+          {
+            id: j.id,
+            result: new AEnum(
+              'System.ParentJobResult',
+              'system.parentjobresult',
+              failure ? 'UNHANDLED_EXCEPTION' : 'SUCCESS',
+              failure ? 1 : 0
+            ),
+            exception: failure?.ex ?? null
+          }
+        );
+        try {
+          ip.callMethod(fin, 'execute', [fctx], at);
+        } finally {
+          this.org.running = null;
+        }
+      }
+      this.org.running = null;
+      this.org.limits = outer.limits;
+      this.org.callouts = outer.callouts;
+      this.org.uncommittedWork = outer.uncommitted;
+      if (failure)
+        return this.u(
+          ip,
+          `what Test.stopTest does with an exception thrown by a Queueable (${failure.ex.cls.name})`,
+          at
+        );
+    }
+  }
+
+  httpObj(kind: 'httprequest' | 'httpresponse'): HostObj {
+    const name = kind === 'httprequest' ? 'System.HttpRequest' : 'System.HttpResponse';
+    return new HostObj(rt(`system.${kind}`, name), kind, {
+      method: null,
+      endpoint: null,
+      body: null as string | ABlob | null,
+      headers: new Map<string, [string, string]>(),
+      timeout: null,
+      statusCode: null,
+      status: null,
+      compressed: false
+    });
+  }
+
+  httpMethod(ip: Interp, h: HostObj, m: string, args: unknown[], at: Pos): unknown {
+    const d = h.d;
+    const a = args[0];
+    switch (m) {
+      case 'setmethod':
+        d.method = a;
+        return null;
+      case 'getmethod':
+        return d.method;
+      case 'setendpoint':
+        d.endpoint = a;
+        return null;
+      case 'getendpoint':
+        return d.endpoint;
+      case 'settimeout':
+        d.timeout = a;
+        return null;
+      case 'setcompressed':
+        d.compressed = a;
+        return null;
+      case 'getcompressed':
+        return d.compressed;
+      case 'setbody':
+        d.body = a === null ? null : String(a);
+        return null;
+      case 'getbody':
+        return d.body instanceof ABlob ? d.body.b.toString('utf8') : d.body;
+      case 'setbodyasblob':
+        d.body = a;
+        return null;
+      case 'getbodyasblob':
+        return d.body === null
+          ? null
+          : d.body instanceof ABlob
+            ? d.body
+            : new ABlob(Buffer.from(String(d.body), 'utf8'));
+      case 'setheader':
+        if (a === null) ip.npe(at);
+        d.headers.set(String(a).toLowerCase(), [
+          String(a),
+          args[1] === null ? null : String(args[1])
+        ]);
+        return null;
+      case 'getheader':
+        if (a === null) return null;
+        return d.headers.get(String(a).toLowerCase())?.[1] ?? null;
+      case 'getheaderkeys':
+        return new AList(
+          T_STRING,
+          [...d.headers.values()].map((x: [string, string]) => x[0])
+        );
+      case 'setstatuscode':
+        d.statusCode = a;
+        return null;
+      case 'getstatuscode':
+        return d.statusCode ?? (h.kind === 'httpresponse' ? 0 : null);
+      case 'setstatus':
+        d.status = a;
+        return null;
+      case 'getstatus':
+        return d.status;
+      case 'tostring':
+        return h.kind === 'httprequest'
+          ? `System.HttpRequest[Endpoint=${String(d.endpoint)}, Method=${String(d.method)}]`
+          : `System.HttpResponse[Status=${String(d.status)}, StatusCode=${String(d.statusCode ?? 0)}]`;
+    }
+    return this.u(ip, `${h.$type.name}.${this.wm(ip, m)}`, at);
   }
 
   hostField(ip: Interp, v: unknown, key: string, at: Pos): unknown {
@@ -421,6 +1011,15 @@ export class Library implements Host {
         return new HostObj(rt('database.dmloptions', 'Database.DMLOptions'), 'dmloptions', {});
       case 'jsongenerator':
         return this.u(ip, 'new JSONGenerator', at);
+      case 'httprequest':
+      case 'httpresponse':
+        return this.httpObj(k);
+      case 'http':
+        return new HostObj(rt('system.http', 'System.Http'), 'http', {});
+      case 'restrequest':
+        return this.restRequest();
+      case 'restresponse':
+        return this.restResponse();
       case 'object':
         return this.u(ip, 'new Object()', at);
     }
@@ -455,11 +1054,42 @@ export class Library implements Host {
         return this.systemAssert(ip, method, args, at);
       case 'system.istest':
         return this.org.inTest;
-      case 'system.isbatch':
-      case 'system.isfuture':
       case 'system.isqueueable':
+        if (this.org.running?.inFinalizer)
+          return this.u(ip, 'System.isQueueable inside a Finalizer', at);
+        return this.org.running !== null;
       case 'system.isscheduled':
+        return this.org.runningScheduled;
+      case 'system.isbatch':
+        return this.org.runningBatch;
+      case 'system.isfuture':
         return false;
+      case 'system.enqueuejob':
+        return this.enqueueJob(ip, args, at);
+      case 'system.schedule':
+        return this.schedule(ip, args, at);
+      case 'system.abortjob': {
+        const id = String(a0);
+        const r = this.org.db.rowById(id);
+        if (!r || r.o.key !== 'crontrigger')
+          return this.u(ip, 'System.abortJob of a non-scheduled job', at);
+        this.org.db.table('crontrigger').delete(id);
+        this.org.scheduled = this.org.scheduled.filter((j) => j.id !== id);
+        return null;
+      }
+      case 'eventbus.publish':
+        return this.publish(ip, a0, at);
+      case 'test.geteventbus':
+        return new HostObj(rt('system.testbroker', 'System.TestBroker'), 'testbroker', {});
+      case 'system.attachfinalizer': {
+        const r = this.org.running;
+        if (!r || r.inFinalizer)
+          return this.u(ip, 'attachFinalizer outside a running Queueable', at);
+        if (r.finalizer) return this.u(ip, 'a second attachFinalizer in one job', at);
+        if (!(a0 instanceof AObj)) return this.npe(ip, at);
+        r.finalizer = a0;
+        return null;
+      }
       case 'system.hashcode':
         return this.hashCode(ip, a0);
       case 'system.equals':
@@ -479,9 +1109,9 @@ export class Library implements Host {
         return this.assert(ip, method, args, at);
       // ---- String
       case 'string.isblank':
-        return a0 === null || String(a0).trim() === '';
+        return a0 === null || JAVA_WS_ONLY.test(String(a0));
       case 'string.isnotblank':
-        return !(a0 === null || String(a0).trim() === '');
+        return !(a0 === null || JAVA_WS_ONLY.test(String(a0)));
       case 'string.isempty':
         return a0 === null || a0 === '';
       case 'string.isnotempty':
@@ -489,7 +1119,11 @@ export class Library implements Host {
       case 'string.valueof':
         if (n === 1)
           return a0 === null
-            ? null
+            ? this.u(
+                ip,
+                'String.valueOf(null) (the documentation does not say what it returns)',
+                at
+              )
             : a0 instanceof ADatetime
               ? this.dtString(a0, this.org.timezone)
               : ip.str(a0);
@@ -633,16 +1267,7 @@ export class Library implements Host {
           .replace(/%20/g, '+')
           .replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
       case 'encodingutil.urldecode':
-        try {
-          return decodeURIComponent(String(a0).replace(/\+/g, ' '));
-        } catch {
-          // Java's URLDecoder throws IllegalArgumentException; surfaced as a StringException (docs silent)
-          return ip.throwEx(
-            'System.StringException',
-            'URLDecoder: Illegal hex characters in escape (%) pattern',
-            at
-          );
-        }
+        return this.urlDecode(ip, String(a0), at);
       case 'crypto.generatedigest':
       case 'crypto.generatemac':
       case 'crypto.getrandominteger':
@@ -708,13 +1333,33 @@ export class Library implements Host {
         if (this.org.startTestCalled)
           ip.throwEx('System.FinalException', 'Testing already started', at);
         this.org.startTestCalled = true;
-        this.org.limits = { queries: 0, dml: 0, rows: 0, dmlRows: 0 };
+        // "Testing HTTP Callouts": DML before startTest does not block a callout after it
+        this.org.uncommittedWork = false;
+        // "Using Limits, startTest, and stopTest": fresh limits until stopTest, then the old ones
+        this.org.savedLimits = {
+          ...this.org.limits,
+          callouts: this.org.callouts,
+          immediate: this.org.publishImmediate
+        };
+        this.org.callouts = 0;
+        this.org.publishImmediate = 0;
+        this.org.limits = { queries: 0, dml: 0, rows: 0, dmlRows: 0, queueable: 0 };
         return null;
       case 'test.stoptest':
         if (this.org.stopTestCalled)
           ip.throwEx('System.FinalException', 'Testing has already been stopped', at);
         this.org.stopTestCalled = true;
-        (ip as any).onStopTest?.(at);
+        this.deliverEvents(ip, at);
+        this.runScheduledJobs(ip, at);
+        this.runBatches(ip, at);
+        this.runQueuedJobs(ip, at);
+        if (this.org.savedLimits) {
+          const { callouts, immediate, ...rest } = this.org.savedLimits;
+          this.org.limits = rest;
+          this.org.callouts = callouts;
+          this.org.publishImmediate = immediate;
+          this.org.savedLimits = null;
+        }
         return null;
       case 'test.setcreateddate': {
         const id = String(a0);
@@ -726,6 +1371,16 @@ export class Library implements Host {
             at
           );
         row.row.set('createddate', args[1]);
+        return null;
+      }
+      case 'test.setmock': {
+        if (a0 === null || a0 === undefined) return this.npe(ip, at);
+        const t = (a0 as AType | null)?.t.key.replace(/^system\./, '');
+        if (t !== 'httpcalloutmock')
+          return this.u(ip, `Test.setMock(${(a0 as AType | null)?.t.name ?? 'null'})`, at);
+        if (!(args[1] instanceof AObj))
+          ip.throwEx('System.NullPointerException', 'Attempt to de-reference a null object', at);
+        this.org.httpMock = args[1] as AObj;
         return null;
       }
       case 'test.loaddata':
@@ -747,6 +1402,7 @@ export class Library implements Host {
           at
         );
         this.org.limits.rows += r instanceof AList ? r.a.length : 1;
+        this.checkLimits(ip, at);
         return r;
       }
       case 'database.countquery': {
@@ -762,8 +1418,48 @@ export class Library implements Host {
       case 'database.rollback':
         this.org.db.rollbackTo((a0 as HostObj).d as number);
         return null;
-      case 'database.emptyrecyclebin':
-        return this.u(ip, sig, at);
+      case 'database.emptyrecyclebin': {
+        // "Database Class": permanently deletes records that are in the Recycle Bin
+        const recs = a0 instanceof AList ? a0.a : [a0];
+        const results: HostObj[] = [];
+        for (const r of recs) {
+          const id = r instanceof SObj ? (r.f.get('id') as string) : String(r);
+          const row = this.org.db.rowById(id);
+          const ok = !!row && row.row.get('isdeleted') === true;
+          if (ok) this.org.db.table(row.o.key).delete(id);
+          results.push(
+            this.dbResult('database.emptyrecyclebinresult', {
+              id,
+              success: ok,
+              created: false,
+              errors: ok
+                ? []
+                : [this.dbError('ENTITY_IS_DELETED', 'entity is not in the recycle bin', [])]
+            })
+          );
+        }
+        return a0 instanceof AList
+          ? new AList(
+              rt('database.emptyrecyclebinresult', 'Database.EmptyRecycleBinResult'),
+              results
+            )
+          : results[0];
+      }
+      case 'database.executebatch':
+        return this.executeBatch(ip, args, at);
+      case 'database.getquerylocator': {
+        if (a0 instanceof AList)
+          return new HostObj(rt('database.querylocator', 'Database.QueryLocator'), 'querylocator', {
+            rows: a0.a
+          });
+        if (typeof a0 === 'string') {
+          const r = this.org.db.dynamicQuery(ip, a0, null, at) as AList;
+          return new HostObj(rt('database.querylocator', 'Database.QueryLocator'), 'querylocator', {
+            rows: r.a
+          });
+        }
+        return this.npe(ip, at);
+      }
       // ---- Limits
       case 'limits.getqueries':
         return this.org.limits.queries;
@@ -782,17 +1478,15 @@ export class Library implements Host {
       case 'limits.getlimitdmlrows':
         return 10000;
       case 'limits.getqueueablejobs':
-        // System.enqueueJob is unsupported in part 1, so no job can have been queued
-        return 0;
+        return this.org.limits.queueable;
       case 'limits.getlimitqueueablejobs':
-        return 50;
+        return this.org.running ? 1 : 50;
       case 'limits.getpublishimmediatedml':
-        // EventBus.publish is unsupported in part 1, so nothing can have been published
-        return 0;
+        return this.org.publishImmediate;
       case 'limits.getlimitpublishimmediatedml':
         return 150;
       case 'limits.getcallouts':
-        return 0;
+        return this.org.callouts;
       case 'limits.getlimitcallouts':
         return 100;
       // ---- Schema
@@ -860,6 +1554,18 @@ export class Library implements Host {
       }
     }
     return this.u(ip, `${ip.writtenCall ?? type + '.' + method}(${n} args)`, at);
+  }
+
+  /** "Execution Governors and Limits": synchronous limits; exceeding one is uncatchable. */
+  checkLimits(ip: Interp, at: Pos): void {
+    const l = this.org.limits;
+    const over = (msg: string): never => {
+      throw new Uncatchable(ip.makeException('System.LimitException', msg, at));
+    };
+    if (l.queries > 100) over(`Too many SOQL queries: ${l.queries}`);
+    if (l.dml > 150) over(`Too many DML statements: ${l.dml}`);
+    if (l.rows > 50000) over(`Too many query rows: ${l.rows}`);
+    if (l.dmlRows > 10000) over(`Too many DML rows: ${l.dmlRows}`);
   }
 
   npe(ip: Interp, at: Pos): never {
@@ -1662,7 +2368,9 @@ export class Library implements Host {
       // AccessLevel: accepted, enforcement is part 2
     } else if (rest.length && rest[0] !== undefined) this.u(ip, `Database.${method} option`, at);
     this.org.limits.dml++;
+    this.org.uncommittedWork = true;
     this.org.limits.dmlRows += recs instanceof AList ? recs.a.length : 1;
+    this.checkLimits(ip, at);
     const res = this.org.db.dml(ip, method, recs, ext, allOrNone, at);
     const key =
       method === 'insert' || method === 'update'
@@ -1794,7 +2502,13 @@ export class Library implements Host {
     if (recv instanceof ADatetime) return this.datetimeMethod(ip, recv, method, args, at);
     if (recv instanceof ATime) return this.timeMethod(ip, recv, method, args, at);
     if (recv instanceof ABlob) {
-      if (method === 'tostring') return recv.b.toString('utf8');
+      if (method === 'tostring') {
+        try {
+          return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(recv.b);
+        } catch {
+          return ip.throwEx('System.StringException', 'BLOB is not a valid UTF-8 string', at);
+        }
+      }
       if (method === 'size') return recv.b.length;
     }
     if (typeof recv === 'boolean') {
@@ -1832,7 +2546,30 @@ export class Library implements Host {
         return recv.t.key === other.t.key || recv.t.key === 'object';
       }
     }
-    if (recv instanceof HostObj) return this.hostMethod(ip, recv, method, args, at);
+    if (recv instanceof HostObj) {
+      if (recv.kind === 'queueablecontext' && method === 'getjobid') return recv.d.id;
+      if (recv.kind === 'schedulablecontext' && method === 'gettriggerid') return recv.d.id;
+      if (recv.kind === 'batchablecontext' && method === 'getjobid') return recv.d.id;
+      if (recv.kind === 'testbroker') {
+        if (method === 'deliver') return (this.deliverEvents(ip, at), null);
+        return this.u(ip, `Test.getEventBus().${this.wm(ip, method)}`, at);
+      }
+      if (recv.kind === 'finalizercontext') {
+        if (method === 'getresult') return recv.d.result;
+        if (method === 'getexception') return recv.d.exception;
+        if (method === 'getasyncapexjobid') return recv.d.id;
+      }
+      if (recv.kind === 'httprequest' || recv.kind === 'httpresponse')
+        return this.httpMethod(ip, recv, method, args, at);
+      if (recv.kind === 'http' && method === 'send') return this.httpSend(ip, args[0], at);
+      if (recv.kind === 'restrequest' && method === 'addheader')
+        return (ip.mapPut(recv.d.headers, args[0], args[1]), null);
+      if (recv.kind === 'restrequest' && method === 'addparameter')
+        return (ip.mapPut(recv.d.params, args[0], args[1]), null);
+      if (recv.kind === 'restresponse' && method === 'addheader')
+        return (ip.mapPut(recv.d.headers, args[0], args[1]), null);
+      return this.hostMethod(ip, recv, method, args, at);
+    }
     if (typeof recv === 'function') return this.u(ip, 'function value', at);
     return this.u(ip, `${typeName(ip.typeOf(recv))}.${this.wm(ip, method)}`, at);
   }
@@ -1899,7 +2636,8 @@ export class Library implements Host {
       case 'length':
         return s.length;
       case 'trim':
-        return s.replace(/^[\s\u0000-\u0020]+|[\s\u0000-\u0020]+$/g, '');
+        // Java String.trim: characters up to U+0020 only (a byte-order mark stays)
+        return s.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '');
       case 'touppercase':
         return s.toUpperCase();
       case 'tolowercase':
@@ -2992,6 +3730,97 @@ export class Library implements Host {
     }
     return this.u(ip, `Matcher.${this.wm(ip, m)}`, at);
   }
+}
+
+/** A copy of an Apex value graph (the state a non-Stateful batch starts each transaction with). */
+function deepCopy<T>(v: T, seen = new Map<unknown, unknown>()): T {
+  if (v === null || typeof v !== 'object') return v;
+  if (seen.has(v)) return seen.get(v) as T;
+  if (v instanceof AList) {
+    const c = new AList(v.et, []);
+    seen.set(v, c);
+    c.a = v.a.map((x) => deepCopy(x, seen));
+    return c as T;
+  }
+  if (v instanceof ASet) {
+    const c = new ASet(v.et);
+    seen.set(v, c);
+    for (const [k, x] of v.m) c.m.set(k, deepCopy(x, seen));
+    return c as T;
+  }
+  if (v instanceof AMap) {
+    const c = new AMap(v.kt, v.vt);
+    seen.set(v, c);
+    for (const [k, [kk, x]] of v.m) c.m.set(k, [kk, deepCopy(x, seen)]);
+    return c as T;
+  }
+  if (v instanceof SObj) return v.clone() as T;
+  if (v instanceof AObj) {
+    const c = new AObj(v.cls);
+    seen.set(v, c);
+    c.host = v.host;
+    for (const [k, x] of v.f) c.f.set(k, deepCopy(x, seen));
+    return c as T;
+  }
+  return v;
+}
+
+/**
+ * Next fire time of a Salesforce cron expression (Seconds Minutes Hours Day_of_month Month
+ * Day_of_week [Year]) in the user's time zone; null when it uses L, W, # or names.
+ */
+export function nextFireTime(cron: string, now: number, tz: string): number | null {
+  const parts = cron.trim().split(/\s+/);
+  if (parts.length < 6 || parts.length > 7) return null;
+  const ranges: [number, number][] = [
+    [0, 59],
+    [0, 59],
+    [0, 23],
+    [1, 31],
+    [1, 12],
+    [1, 7]
+  ];
+  const sets: (Set<number> | null)[] = [];
+  for (let i = 0; i < 6; i++) {
+    const p = parts[i]!;
+    const [lo, hi] = ranges[i]!;
+    if (p === '*' || p === '?') {
+      sets.push(null);
+      continue;
+    }
+    const set = new Set<number>();
+    for (const item of p.split(',')) {
+      const m = /^(\d+|\*)(?:-(\d+))?(?:\/(\d+))?$/.exec(item);
+      if (!m) return null;
+      const start = m[1] === '*' ? lo : Number(m[1]);
+      const end =
+        m[2] !== undefined ? Number(m[2]) : m[3] !== undefined || m[1] === '*' ? hi : start;
+      const step = m[3] !== undefined ? Number(m[3]) : 1;
+      if (start < lo || end > hi || step < 1) return null;
+      for (let v = start; v <= end; v += step) set.add(v);
+    }
+    sets.push(set);
+  }
+  if (parts[6] !== undefined && parts[6] !== '*') return null;
+  const ok = (i: number, v: number): boolean => sets[i] === null || sets[i]!.has(v);
+  // scan forward second by second would be slow: scan minutes, then seconds
+  let t = Math.floor(now / 1000) * 1000 + 1000;
+  for (let guard = 0; guard < 366 * 24 * 60 * 2; guard++) {
+    const p = localParts(t, tz);
+    const toNextMinute = (60 - p.s) * 1000;
+    if (!(ok(4, p.m) && ok(3, p.d) && ok(5, p.dow + 1))) {
+      t += ((23 - p.h) * 60 + (59 - p.mi)) * 60000 + toNextMinute; // next day
+      continue;
+    }
+    if (!ok(2, p.h)) {
+      t += (59 - p.mi) * 60000 + toNextMinute; // next hour
+      continue;
+    }
+    if (ok(1, p.mi))
+      for (let sec = p.s; sec < 60; sec++) if (ok(0, sec)) return t + (sec - p.s) * 1000;
+    t += toNextMinute;
+  }
+  return null;
 }
 
 class AMapLike {
