@@ -1,7 +1,7 @@
 // Browser-side types of the preview page. The platform module declarations of the component are
 // pulled in so the stubs can share the component's own DTO types.
-/// <reference path="../../../force-app/main/default/lwc/types/salesforce-modules.d.ts" />
-import type { CallEntry } from '../../../force-app/main/default/lwc/callTimeline/callView';
+/// <reference path="../../../types/salesforce-modules.d.ts" />
+import type { CallEntry } from '../../../force-app/timeline/lwc/callTimeline/callView';
 
 declare global {
   /** State of one preview page: injected by the server, read by the stubs, driven by tests. */

@@ -7,9 +7,7 @@ import { rollup, type Plugin } from 'rollup';
 import lwc from '@lwc/rollup-plugin';
 import replace from '@rollup/plugin-replace';
 import { transformAsync } from '@babel/core';
-import { LWC_DIR } from '../../build-lwc';
-
-import { BUNDLE_DIR, BUNDLE_FILE, CLIENT_DIR } from './paths';
+import { BUNDLE_DIR, BUNDLE_FILE, CLIENT_DIR, TIMELINE_LWC_DIR } from './paths';
 
 const APEX_STUBS: Record<string, string> = {
   '@salesforce/apex/CallTimelineController.getCalls': path.join(CLIENT_DIR, 'stubs', 'getCalls.ts'),
@@ -92,7 +90,7 @@ export async function buildPreviewBundle(outDir: string = BUNDLE_DIR): Promise<s
       }),
       lwc({
         modules: [
-          { name: 'c/callTimeline', path: path.join(LWC_DIR, 'callTimeline', 'callTimeline.ts') },
+          { name: 'c/callTimeline', path: path.join(TIMELINE_LWC_DIR, 'callTimeline', 'callTimeline.ts') },
           { npm: 'lightning-base-components' }
         ]
       })

@@ -4,13 +4,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { repoRoot } from '../../build-lwc';
+import { PLATFORM_DIR } from './paths';
 
 const parser = new XMLParser({ isArray: (name) => name === 'labels' || name === 'customLabels' });
 
 export type Language = 'en' | 'nl';
 
 export function loadLabels(language: Language, root: string = repoRoot()): Record<string, string> {
-  const base = path.join(root, 'force-app', 'main', 'default');
+  const base = path.join(root, path.relative(repoRoot(), PLATFORM_DIR));
   const master = parser.parse(
     fs.readFileSync(path.join(base, 'labels', 'CustomLabels.labels-meta.xml'), 'utf8')
   ) as {

@@ -3,7 +3,7 @@
 // checkout, from the same values inline otherwise.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { CallEntry } from '../../../force-app/main/default/lwc/callTimeline/callView';
+import type { CallEntry } from '../../../force-app/timeline/lwc/callTimeline/callView';
 import { repoRoot } from '../../build-lwc';
 
 export const RECORD_ID = 'a015g00000WO1234AA';
@@ -37,7 +37,7 @@ function readJson(file: string): unknown {
 }
 
 export function fixtureValues(root: string = repoRoot()): FixtureValues {
-  const dir = path.resolve(root, '..', 'shared', 'fixtures', 'rinkel');
+  const dir = path.join(root, 'scripts', 'testing', 'fixtures', 'rinkel');
   try {
     const cdr = (
       readJson(path.join(dir, 'call-detail-record.with-insights.json')) as {

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import type { CallEntry } from '../../../force-app/main/default/lwc/callTimeline/callView';
+import type { CallEntry } from '../../../force-app/timeline/lwc/callTimeline/callView';
 import { repoRoot } from '../../build-lwc';
 import { BUNDLE_DIR, BUNDLE_FILE } from './paths';
 import { type Language, loadLabels } from './labels';

@@ -1,9 +1,6 @@
 // Stand-in for CallTimelineController.getCalls: the same filter, same-number and paging rules
 // over the calls the page was given, with a configurable delay and failure.
-import type {
-  CallEntry,
-  CallPage
-} from '../../../../force-app/main/default/lwc/callTimeline/callView';
+import type { CallEntry, CallPage } from '../../../../force-app/timeline/lwc/callTimeline/callView';
 
 interface Request {
   filter?: string;

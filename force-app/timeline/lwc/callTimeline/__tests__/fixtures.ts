@@ -1,7 +1,7 @@
 // Timeline entries built from the shared Rinkel fixtures, the way CallTaskService stores a CDR on
 // a Task and CallTimelineController reads it back.
-import cdrFixture from '../../../../../../../shared/fixtures/rinkel/call-detail-record.with-insights.json';
-import insightsFixture from '../../../../../../../shared/fixtures/rinkel/callInsights.json';
+import cdrFixture from '../../../../../scripts/testing/fixtures/rinkel/call-detail-record.with-insights.json';
+import insightsFixture from '../../../../../scripts/testing/fixtures/rinkel/callInsights.json';
 import type { CallEntry, CallPage } from '../callView';
 
 export const RECORD_ID = 'a01000000000001AAA';
