@@ -90,7 +90,10 @@ export async function buildPreviewBundle(outDir: string = BUNDLE_DIR): Promise<s
       }),
       lwc({
         modules: [
-          { name: 'c/callTimeline', path: path.join(TIMELINE_LWC_DIR, 'callTimeline', 'callTimeline.ts') },
+          {
+            name: 'c/callTimeline',
+            path: path.join(TIMELINE_LWC_DIR, 'callTimeline', 'callTimeline.ts')
+          },
           { npm: 'lightning-base-components' }
         ]
       })
