@@ -1,0 +1,210 @@
+// Compiled from callTimelineItem.ts by scripts/build-lwc.ts. Do not edit: change the .ts and run npm run build:lwc.
+// One call of the timeline. Its own state (summary expanded, player, menu results) lives here,
+// so toggling "Show more" or playing a recording re-renders this row only, whatever the number
+// of calls loaded. Light DOM: the row is part of the timeline's shadow tree (one tree to style,
+// test and read for assistive technology).
+import { LightningElement, api } from 'lwc';
+import { NavigationMixin } from 'lightning/navigation';
+import getStreamUrl from '@salesforce/apex/CallRecordingController.getStreamUrl';
+import requestLink from '@salesforce/apex/CallTimelineController.requestLink';
+
+/** What the row reads from its CallView (callTimeline/callView.ts), kept structural here. */
+
+/** The labels the row shows besides those in its view (callTimeline/labels.ts). */
+
+/** One ResizeObserver for every row on the page: re-measured when a summary's width changes. */
+const watched = new Map();
+let observer = null;
+function watch(element, onResize) {
+  if (typeof ResizeObserver === 'undefined') {
+    return;
+  }
+  observer ??= new ResizeObserver(entries => {
+    for (const entry of entries) {
+      watched.get(entry.target)?.();
+    }
+  });
+  watched.set(element, onResize);
+  observer.observe(element);
+}
+function unwatch(element) {
+  if (element && watched.delete(element)) {
+    observer?.unobserve(element);
+  }
+}
+function messageOf(error) {
+  const body = error?.body;
+  return typeof body?.message === 'string' ? body.message : '';
+}
+export default class CallTimelineItem extends NavigationMixin(LightningElement) {
+  static renderMode = 'light';
+  @api
+  call;
+  @api
+  labels;
+  @api
+  recordId;
+  expanded = false;
+  overflowing = false;
+  fetching = false;
+  audioUrl = null;
+  recordingError = '';
+  actionMessage = '';
+  actionError = '';
+  autoplayPending = false;
+  summaryElement = null;
+  disconnectedCallback() {
+    unwatch(this.summaryElement);
+    this.summaryElement = null;
+  }
+  renderedCallback() {
+    const summary = this.querySelector('p.call-summary');
+    if (summary !== this.summaryElement) {
+      unwatch(this.summaryElement);
+      this.summaryElement = summary;
+      if (summary) {
+        watch(summary, () => this.measure());
+      }
+    }
+    // Without ResizeObserver (old browsers, jsdom) the row measures after each of its renders.
+    if (typeof ResizeObserver === 'undefined') {
+      this.measure();
+    }
+    if (this.autoplayPending) {
+      const audio = this.querySelector('audio');
+      if (audio) {
+        this.autoplayPending = false;
+        // The Play button is gone: focus goes to the player that replaced it, not to <body>.
+        audio.focus();
+        // Browsers may refuse to start without a fresh gesture; the controls are there anyway.
+        audio.play()?.catch(() => undefined);
+      }
+    }
+  }
+
+  /** Offers "Show more" only while the collapsed summary does not fit its two lines. */
+  measure() {
+    const summary = this.summaryElement;
+    if (!summary || this.expanded) {
+      return;
+    }
+    const overflowing = summary.scrollHeight > summary.clientHeight + 1;
+    // Assigned only on a change, so the re-render it causes ends here.
+    if (overflowing !== this.overflowing) {
+      this.overflowing = overflowing;
+    }
+  }
+  get canExpand() {
+    return this.expanded || this.overflowing;
+  }
+  get showTopToggle() {
+    return this.expanded && this.call?.summaryLong === true;
+  }
+  get summaryClass() {
+    if (!this.expanded) {
+      return 'call-summary call-summary_clamped';
+    }
+    return this.call?.summaryLong ? 'call-summary call-summary_scroll' : 'call-summary';
+  }
+  get expandedText() {
+    return this.expanded ? 'true' : 'false';
+  }
+  get toggleText() {
+    return (this.expanded ? this.labels?.showLess : this.labels?.showMore) ?? '';
+  }
+  get playing() {
+    return this.audioUrl !== null;
+  }
+  get showPlayButton() {
+    return !this.playing;
+  }
+  handleToggleSummary() {
+    this.expanded = !this.expanded;
+  }
+
+  /** Stops and removes this row's player (another row started playing). */
+  @api
+  stopPlayback() {
+    this.autoplayPending = false;
+    this.audioUrl = null;
+  }
+  async handlePlay() {
+    const taskId = this.call?.taskId;
+    if (!taskId || this.fetching) {
+      return;
+    }
+    this.fetching = true;
+    this.recordingError = '';
+    try {
+      // Fetched on every click: Rinkel's stream URLs expire after a few hours.
+      const url = await getStreamUrl({
+        taskId
+      });
+      this.audioUrl = url;
+      // Only an explicit Play starts the audio; a row rebuilt later never plays by itself.
+      this.autoplayPending = true;
+      this.dispatchEvent(new CustomEvent('playstart', {
+        detail: {
+          taskId
+        }
+      }));
+    } catch (error) {
+      this.recordingError = messageOf(error) || (this.labels?.recordingError ?? '');
+    } finally {
+      this.fetching = false;
+    }
+  }
+  handleAudioError() {
+    this.recordingError = this.labels?.recordingError ?? '';
+    this.audioUrl = null;
+  }
+  handleOpenRecord(event) {
+    const recordId = event.currentTarget.dataset.recordId;
+    if (!recordId) {
+      return;
+    }
+    // Console tabs, Experience Cloud and the mobile app each open records their own way.
+    event.preventDefault();
+    this.navigateToRecord(recordId, 'view');
+  }
+  navigateToRecord(recordId, actionName) {
+    this[NavigationMixin.Navigate]({
+      type: 'standard__recordPage',
+      attributes: {
+        recordId,
+        actionName
+      }
+    });
+  }
+  async handleMenuSelect(event) {
+    const taskId = this.call?.taskId;
+    if (!taskId) {
+      return;
+    }
+    switch (event.detail.value) {
+      case 'open':
+        this.navigateToRecord(taskId, 'view');
+        return;
+      case 'note':
+        // The Task's own edit form: field access and validation rules stay the org's.
+        this.navigateToRecord(taskId, 'edit');
+        return;
+      case 'link':
+        await this.requestLinkHere(taskId);
+        return;
+      default:
+    }
+  }
+  async requestLinkHere(taskId) {
+    this.actionMessage = '';
+    this.actionError = '';
+    try {
+      this.actionMessage = await requestLink({
+        taskId,
+        recordId: this.recordId
+      });
+    } catch (error) {
+      this.actionError = messageOf(error) || (this.labels?.linkFailed ?? '');
+    }
+  }
+}
