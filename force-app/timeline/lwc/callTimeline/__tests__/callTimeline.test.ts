@@ -1,20 +1,58 @@
 import { createElement } from 'lwc';
 import CallTimeline from 'c/callTimeline';
 import getCalls from '@salesforce/apex/CallTimelineController.getCalls';
+import getCall from '@salesforce/apex/CallTimelineController.getCall';
+import requestLink from '@salesforce/apex/CallTimelineController.requestLink';
 import getStreamUrl from '@salesforce/apex/CallRecordingController.getStreamUrl';
 import { subscribe, unsubscribe, type EmpMessage } from 'lightning/empApi';
-import { CHANNEL, CLOCK_TICK_MS, REFRESH_DELAY_MS, type CallPage } from '../callView';
+import { registerRefreshHandler, unregisterRefreshHandler } from 'lightning/refresh';
+import {
+  CHANNEL,
+  CLOCK_TICK_MS,
+  LONG_SUMMARY_CHARS,
+  REFRESH_DELAY_MS,
+  type CallEntry,
+  type CallPage
+} from '../callView';
 import { LONG_SUMMARY, OTHER_RECORD_ID, RECORD_ID, fromCdr, page, threeCalls } from './fixtures';
 
 jest.mock('@salesforce/apex/CallTimelineController.getCalls', () => ({ default: jest.fn() }), {
   virtual: true
 });
+jest.mock('@salesforce/apex/CallTimelineController.getCall', () => ({ default: jest.fn() }), {
+  virtual: true
+});
+jest.mock('@salesforce/apex/CallTimelineController.requestLink', () => ({ default: jest.fn() }), {
+  virtual: true
+});
 jest.mock('@salesforce/apex/CallRecordingController.getStreamUrl', () => ({ default: jest.fn() }), {
   virtual: true
 });
+// NavigationMixin that records where the component navigates.
+const mockNavigate = jest.fn();
+jest.mock('lightning/navigation', () => {
+  const Navigate = Symbol('Navigate');
+  const GenerateUrl = Symbol('GenerateUrl');
+  const NavigationMixin = (Base: new () => object) =>
+    class extends Base {
+      [Navigate](pageReference: unknown) {
+        mockNavigate(pageReference);
+      }
+      [GenerateUrl]() {
+        return Promise.resolve('/generated');
+      }
+    };
+  NavigationMixin.Navigate = Navigate;
+  NavigationMixin.GenerateUrl = GenerateUrl;
+  return { NavigationMixin };
+});
 
 const mockGetCalls = jest.mocked(getCalls);
+const mockGetCall = jest.mocked(getCall);
+const mockRequestLink = jest.mocked(requestLink);
 const mockGetStreamUrl = jest.mocked(getStreamUrl);
+const mockRegisterRefresh = jest.mocked(registerRefreshHandler);
+const mockUnregisterRefresh = jest.mocked(unregisterRefreshHandler);
 const mockSubscribe = jest.mocked(subscribe);
 const mockUnsubscribe = jest.mocked(unsubscribe);
 
@@ -61,7 +99,12 @@ let now: number;
 beforeEach(() => {
   now = Date.now();
   mockGetCalls.mockReset();
+  mockGetCall.mockReset();
+  mockRequestLink.mockReset();
   mockGetStreamUrl.mockReset();
+  mockNavigate.mockReset();
+  mockRegisterRefresh.mockClear();
+  mockUnregisterRefresh.mockClear();
   mockSubscribe.mockClear();
   mockUnsubscribe.mockClear();
 });
@@ -93,7 +136,7 @@ describe('loading, empty and error states', () => {
     await flush();
     expect(mockGetCalls).toHaveBeenCalledWith({
       recordId: RECORD_ID,
-      request: { filter: 'all', includeSameNumber: false, pageSize: 20, cursor: null }
+      request: { filter: 'all', includeSameNumber: false, pageSize: 20, cursor: null, range: 'any' }
     });
   });
 
@@ -132,11 +175,34 @@ describe('loading, empty and error states', () => {
     expect(text($(element, '.error-detail'))).toBe('');
   });
 
-  it('does nothing without a record id', async () => {
+  it('says it needs a record instead of spinning forever without a record id', async () => {
     const element = createElement('c-call-timeline', { is: CallTimeline });
     document.body.appendChild(element);
     await flush();
     expect(mockGetCalls).not.toHaveBeenCalled();
+    expect($(element, 'lightning-spinner')).toBeNull();
+    expect(text($(element, '[role="alert"] .error-detail'))).toBe(label('No_Record'));
+    expect($(element, '.retry')).toBeNull();
+  });
+
+  it('reloads for the new record when the record id changes', async () => {
+    mockGetCalls.mockResolvedValue(page(threeCalls(now)));
+    const element = mount();
+    await flush();
+    mockGetCalls.mockResolvedValue(page([fromCdr({}, 9)]));
+    element.recordId = OTHER_RECORD_ID;
+    await flush();
+    expect(mockGetCalls).toHaveBeenCalledTimes(2);
+    expect(mockGetCalls.mock.calls[1]?.[0]).toMatchObject({ recordId: OTHER_RECORD_ID });
+    expect($$(element, 'li.call')).toHaveLength(1);
+  });
+
+  it('shows the error title whole above its message and button (nothing side by side)', async () => {
+    mockGetCalls.mockRejectedValue({ body: { message: 'Ask your administrator.' } });
+    const element = mount();
+    await flush();
+    expect($(element, '.state_error .slds-media')).toBeNull();
+    expect($(element, '.state_error .error-head .error-title')).not.toBeNull();
   });
 });
 
@@ -146,20 +212,24 @@ describe('entries', () => {
     mockGetCalls.mockResolvedValue(page(calls));
     const element = mount();
     await flush();
-    const list = $(element, 'ol.slds-timeline');
+    const list = $(element, 'ol.call-groups');
     expect(list?.getAttribute('aria-label')).toBe(label('List_Label'));
     const items = $$(element, 'li.call');
     expect(items.map((item) => item.dataset.id)).toEqual(calls.map((call) => call.taskId));
   });
 
   it('shows number, status, duration, agent and times of an answered inbound call', async () => {
+    // Noon in the user's zone (sfdx-lwc-jest: America/Los_Angeles), so "today" is today.
+    jest.useFakeTimers({ now: Date.parse('2026-11-23T20:00:00.000Z') });
+    now = Date.now();
     mockGetCalls.mockResolvedValue(page(threeCalls(now)));
     const element = mount();
     await flush();
     const first = $$(element, 'li.call')[0]!;
     expect(text(first.querySelector('.call-number'))).toBe('06 12345678');
     expect(text(first.querySelector('.call-status'))).toBe(label('Status_Answered'));
-    expect(text(first.querySelector('.call-duration'))).toBe('1:00');
+    // Durations as people read them: "1 min 0 s" in English (label Duration_Minutes), not "1:00".
+    expect(text(first.querySelector('.call-duration'))).toBe(label('Duration_Minutes'));
     expect(text(first.querySelector('.call-agent'))).toBe('John Doe');
     const direction = first.querySelector('lightning-icon.direction') as HTMLElement & {
       iconName?: string;
@@ -167,7 +237,16 @@ describe('entries', () => {
     };
     expect(direction.iconName).toBe('utility:incoming_call');
     expect(direction.alternativeText).toBe(label('Inbound'));
-    expect(text(first.querySelector('time'))).toBe('5 minutes ago');
+    // A real time for today, under the group heading "Today" (not "5 minutes ago").
+    const fiveAgo = new Date(now - 5 * 60_000);
+    expect(text(first.querySelector('time'))).toBe(
+      new Intl.DateTimeFormat('en-US', {
+        hour: '2-digit',
+        minute: '2-digit',
+        timeZone: 'America/Los_Angeles'
+      }).format(fiveAgo)
+    );
+    expect(text(first.closest('li.call-group')!.querySelector('h3'))).toBe(label('Group_Today'));
     const when = first.querySelector('.call-time')!;
     expect(when.getAttribute('title')).toContain(String(new Date(now).getFullYear()));
     expect(first.querySelector('time')!.getAttribute('datetime')).toBe(
@@ -175,24 +254,25 @@ describe('entries', () => {
     );
   });
 
-  it('shows a missed call with its reason, an outbound call and long durations as m:ss', async () => {
+  it('makes the reason of a missed call stand out, without "0:00" or "No agent"', async () => {
     mockGetCalls.mockResolvedValue(page(threeCalls(now)));
     const element = mount();
     await flush();
     const [, missed, outbound] = $$(element, 'li.call');
     expect(text(missed!.querySelector('.call-status'))).toBe(label('Status_Missed_Reason'));
-    expect(missed!.querySelector('.call-status')!.classList).toContain('slds-text-color_error');
+    expect(missed!.querySelector('.call-status')!.classList).toContain('call-status_missed');
     expect(
       (missed!.querySelector('lightning-icon.direction') as HTMLElement & { iconName?: string })
         .iconName
     ).toBe('utility:missed_call');
-    expect(text(missed!.querySelector('.call-agent'))).toBe(label('No_Agent'));
-    expect(text(missed!.querySelector('.call-duration'))).toBe('0:00');
+    expect(missed!.querySelector('.call-agent')).toBeNull();
+    expect(missed!.querySelector('.call-duration')).toBeNull();
+    expect(text(missed!)).not.toContain(label('No_Agent'));
     expect(
       (outbound!.querySelector('lightning-icon.direction') as HTMLElement & { iconName?: string })
         .iconName
     ).toBe('utility:outbound_call');
-    expect(text(outbound!.querySelector('.call-duration'))).toBe('12:34');
+    expect(text(outbound!.querySelector('.call-duration'))).toBe(label('Duration_Minutes'));
   });
 
   it.each([
@@ -218,7 +298,7 @@ describe('entries', () => {
     expect(text($(element, '.call-number'))).toBe(label('Anonymous'));
   });
 
-  it('badges a call linked here, one linked to another record (with a link) and an unmatched one', async () => {
+  it('badges only the exceptions: another record (a link), unmatched, several matches', async () => {
     mockGetCalls.mockResolvedValue(
       page([
         fromCdr({}, 1),
@@ -241,26 +321,34 @@ describe('entries', () => {
     const element = mount();
     await flush();
     const items = $$(element, 'li.call');
-    expect(text(items[0]!.querySelector('.call-badge'))).toBe(label('Badge_Linked'));
-    const link = items[1]!.querySelector('a.call-badge-link')!;
+    expect(items[0]!.querySelector('.call-badge')).toBeNull();
+    expect(text(items[0]!)).not.toContain(label('Badge_Linked'));
+    const link = items[1]!.querySelector<HTMLAnchorElement>('a.call-badge-link')!;
     expect(text(link)).toBe(label('Badge_Linked_Other'));
     expect(link.getAttribute('href')).toBe(`/lightning/r/${OTHER_RECORD_ID}/view`);
+    // A click opens the record through NavigationMixin (console tabs, Experience Cloud, mobile).
+    const click = new MouseEvent('click', { bubbles: true, cancelable: true });
+    link.dispatchEvent(click);
+    expect(click.defaultPrevented).toBe(true);
+    expect(mockNavigate).toHaveBeenCalledWith({
+      type: 'standard__recordPage',
+      attributes: { recordId: OTHER_RECORD_ID, actionName: 'view' }
+    });
     expect(text(items[2]!.querySelector('.call-badge'))).toBe(label('Badge_Unmatched'));
     expect(Array.from(items[3]!.querySelectorAll('.call-badge')).map(text)).toEqual([
-      label('Badge_Linked'),
       label('Badge_Multiple')
     ]);
   });
 });
 
 describe('AI insights', () => {
-  it('shows sentiment with colour and text, and topics as a labelled list', async () => {
+  it('shows sentiment as quiet text, and topics as a labelled list', async () => {
     mockGetCalls.mockResolvedValue(page([fromCdr()]));
     const element = mount();
     await flush();
     const sentiment = $(element, '.call-sentiment')!;
     expect(text(sentiment)).toBe(label('Sentiment_Label'));
-    expect(sentiment.classList).toContain('slds-theme_success');
+    expect(sentiment.className).not.toMatch(/slds-badge|slds-theme/);
     const topics = $(element, 'ul.call-topics')!;
     expect(topics.getAttribute('aria-label')).toBe(label('Topics'));
     expect(Array.from(topics.querySelectorAll('li')).map(text)).toEqual([
@@ -270,9 +358,9 @@ describe('AI insights', () => {
   });
 
   it.each([
-    ['NEGATIVE', 'slds-theme_error'],
-    ['NEUTRAL', 'slds-badge']
-  ])('colours %s sentiment', async (sentiment, className) => {
+    ['NEGATIVE', 'call-sentiment_negative'],
+    ['NEUTRAL', 'call-sentiment_neutral']
+  ])('marks %s sentiment without a coloured badge', async (sentiment, className) => {
     mockGetCalls.mockResolvedValue(page([fromCdr({ sentiment })]));
     const element = mount();
     await flush();
@@ -467,11 +555,33 @@ describe('recordings', () => {
     expect(text($(element, '.recording-note'))).toBe(label('Recording_Expired'));
   });
 
-  it('shows until when a recording is available', async () => {
-    mockGetCalls.mockResolvedValue(page([fromCdr()]));
+  it('shows until when a recording is available only when that day is near', async () => {
+    const inThreeDays = new Date(now + 3 * 86_400_000).toISOString().slice(0, 10);
+    mockGetCalls.mockResolvedValue(
+      page([fromCdr({ recordingAvailableUntil: inThreeDays }, 1), fromCdr({}, 2)])
+    );
     const element = mount();
     await flush();
-    expect(text($(element, '.recording-note'))).toBe(label('Recording_Available_Until'));
+    const [soon, later] = $$(element, 'li.call');
+    expect(text(soon!.querySelector('.recording-note'))).toBe(label('Recording_Available_Until'));
+    expect(later!.querySelector('.recording-note')).toBeNull();
+  });
+
+  it('says nothing about availability to an agent who cannot play recordings', async () => {
+    const inThreeDays = new Date(now + 3 * 86_400_000).toISOString().slice(0, 10);
+    mockGetCalls.mockResolvedValue(
+      page(
+        [
+          fromCdr({ recordingAvailableUntil: inThreeDays }, 1),
+          fromCdr({ recordingAvailableUntil: '2020-03-01' }, 2)
+        ],
+        { canListen: false }
+      )
+    );
+    const element = mount();
+    await flush();
+    expect($(element, '.recording-note')).toBeNull();
+    expect($(element, '.play')).toBeNull();
   });
 
   it('shows why a recording cannot be played and keeps the button for another try', async () => {
@@ -629,72 +739,120 @@ describe('live updates', () => {
     expect(mockUnsubscribe).toHaveBeenCalled();
   });
 
-  it('reloads once for a burst of events about this record and announces it', async () => {
+  /** `count` calls on this record, one every 10 minutes, newest first. */
+  function manyCalls(count: number, from = 0): CallEntry[] {
+    return Array.from({ length: count }, (_, i) =>
+      fromCdr(
+        {
+          startedAt: new Date(now - (from + i + 1) * 600_000).toISOString(),
+          callId: `call-${String(from + i).padStart(4, '0')}`,
+          taskId: `00T00000000${String(from + i).padStart(4, '0')}AAA`
+        },
+        from + i
+      )
+    );
+  }
+
+  it('puts a new call in place from its id alone, keeping every loaded page and row', async () => {
     jest.useFakeTimers();
-    mockGetCalls.mockResolvedValue(page(threeCalls(now)));
+    // 260 calls loaded over three pages (the old reload shrank this to 200 and jumped).
+    mockGetCalls
+      .mockResolvedValueOnce(page(manyCalls(200), { hasMore: true, nextCursor: 'c1', total: 300 }))
+      .mockResolvedValueOnce(
+        page(manyCalls(60, 200), { hasMore: true, nextCursor: 'c2', total: 300 })
+      );
     const element = mount();
+    element.pageSize = 200;
     await flush();
-    const handler = messageHandler();
-    mockGetCalls.mockResolvedValue(
-      page([fromCdr({ startedAt: new Date(now).toISOString() }, 7), ...threeCalls(now)])
+    $(element, '.load-more')!.click();
+    await flush();
+    expect($$(element, 'li.call')).toHaveLength(260);
+    const rowsBefore = $$(element, 'li.call');
+
+    const fresh = fromCdr(
+      { startedAt: new Date(now).toISOString(), callId: 'live-1', taskId: '00T0000000LIVE1AAA' },
+      99
     );
-    handler(
-      message({ Record_Id__c: RECORD_ID, Call_Id__c: 'new', External_Number__c: '+31612345678' })
-    );
-    handler(message({ Record_Id__c: RECORD_ID.substring(0, 15), Call_Id__c: 'new2' }));
+    mockGetCall.mockResolvedValue(fresh);
+    // The event carries ids only; the number is never read from it.
+    messageHandler()(message({ Record_Id__c: RECORD_ID, Call_Id__c: 'LIVE-1' }));
+    messageHandler()(message({ Record_Id__c: RECORD_ID.substring(0, 15), Call_Id__c: 'live-1' }));
     jest.advanceTimersByTime(REFRESH_DELAY_MS);
     await flush(8);
+
+    expect(mockGetCall).toHaveBeenCalledTimes(1);
+    expect(mockGetCall).toHaveBeenCalledWith({ recordId: RECORD_ID, callId: 'live-1' });
     expect(mockGetCalls).toHaveBeenCalledTimes(2);
-    expect(lastRequest()).toMatchObject({ pageSize: 20, cursor: null });
-    expect($$(element, 'li.call')).toHaveLength(4);
-    expect(text($(element, '[aria-live="polite"]'))).toBe(label('Live_Update'));
+    const rows = $$(element, 'li.call');
+    expect(rows).toHaveLength(261);
+    expect(rows[0]!.dataset.id).toBe('00T0000000LIVE1AAA');
+    // The rows that were there are the same elements: nothing re-created, scroll stays.
+    expect(rows.slice(1)).toEqual(rowsBefore);
+    expect(text($(element, '[aria-live="polite"].slds-assistive-text'))).toBe(label('Live_Update'));
   });
 
-  it('announces every later update again, and no update when the reload fails', async () => {
+  it('updates a changed call where it is and removes one the agent may no longer see', async () => {
     jest.useFakeTimers();
-    mockGetCalls.mockResolvedValue(page(threeCalls(now)));
+    const calls = manyCalls(3);
+    mockGetCalls.mockResolvedValue(page(calls, { total: 3 }));
     const element = mount();
     await flush();
-    const live = () => text($(element, '[aria-live="polite"]'));
-    messageHandler()(message({ Record_Id__c: RECORD_ID }));
+    const middle = $$(element, 'li.call')[1]!;
+    mockGetCall.mockResolvedValueOnce({ ...calls[1]!, summary: 'Insights arrived.' });
+    messageHandler()(message({ Record_Id__c: RECORD_ID, Call_Id__c: calls[1]!.callId }));
     jest.advanceTimersByTime(REFRESH_DELAY_MS);
     await flush(8);
-    expect(live()).toBe(label('Live_Update'));
+    expect($$(element, 'li.call')[1]).toBe(middle);
+    expect(text(middle.querySelector('.call-summary'))).toBe('Insights arrived.');
 
-    // Second update: the region is emptied while reloading, so the same text is spoken again.
+    // Moved to another record (the event names that record): the call leaves this timeline.
+    mockGetCall.mockResolvedValueOnce(null);
+    messageHandler()(message({ Record_Id__c: OTHER_RECORD_ID, Call_Id__c: calls[2]!.callId }));
+    jest.advanceTimersByTime(REFRESH_DELAY_MS);
+    await flush(8);
+    expect($$(element, 'li.call')).toHaveLength(2);
+    expect(mockGetCalls).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps a page that arrives while a live update is applied, without doubles', async () => {
+    jest.useFakeTimers();
+    mockGetCalls.mockResolvedValueOnce(page(manyCalls(20), { hasMore: true, nextCursor: 'c1' }));
+    const element = mount();
+    await flush();
     let answer: (value: CallPage) => void = () => undefined;
     mockGetCalls.mockReturnValueOnce(new Promise<CallPage>((resolve) => (answer = resolve)));
-    messageHandler()(message({ Record_Id__c: RECORD_ID }));
-    jest.advanceTimersByTime(REFRESH_DELAY_MS);
+    $(element, '.load-more')!.click();
     await flush();
-    expect(live()).toBe('');
-    answer(page(threeCalls(now)));
-    await flush(8);
-    expect(live()).toBe(label('Live_Update'));
 
-    mockGetCalls.mockRejectedValueOnce({ body: { message: 'Rinkel is down' } });
-    messageHandler()(message({ Record_Id__c: RECORD_ID }));
+    const fresh = fromCdr({ startedAt: new Date(now).toISOString(), callId: 'live-2' }, 98);
+    mockGetCall.mockResolvedValue(fresh);
+    messageHandler()(message({ Record_Id__c: RECORD_ID, Call_Id__c: 'live-2' }));
     jest.advanceTimersByTime(REFRESH_DELAY_MS);
     await flush(8);
-    expect(text($(element, '.state_error'))).toContain('Rinkel is down');
-    expect(live()).toBe('');
+    expect($$(element, 'li.call')).toHaveLength(21);
+
+    answer(page(manyCalls(20, 20), { hasMore: false }));
+    await flush(8);
+    const ids = $$(element, 'li.call').map((row) => row.dataset.id);
+    expect(ids).toHaveLength(41);
+    expect(new Set(ids).size).toBe(41);
+    expect(ids[0]).toBe(fresh.taskId);
   });
 
-  it('ignores events about other records', async () => {
+  it('ignores events about calls of other records', async () => {
     jest.useFakeTimers();
     mockGetCalls.mockResolvedValue(page(threeCalls(now)));
     mount();
     await flush();
-    messageHandler()(
-      message({ Record_Id__c: OTHER_RECORD_ID, External_Number__c: '+31612345678' })
-    );
+    messageHandler()(message({ Record_Id__c: OTHER_RECORD_ID, Call_Id__c: 'elsewhere' }));
     messageHandler()(message({}));
     jest.advanceTimersByTime(REFRESH_DELAY_MS * 2);
     await flush();
+    expect(mockGetCall).not.toHaveBeenCalled();
     expect(mockGetCalls).toHaveBeenCalledTimes(1);
   });
 
-  it('with the same-number toggle on, reloads for a new call from a number on screen', async () => {
+  it('with the same-number toggle on, asks the controller, which applies the record numbers', async () => {
     jest.useFakeTimers();
     mockGetCalls.mockResolvedValue(page(threeCalls(now)));
     const element = mount();
@@ -703,35 +861,108 @@ describe('live updates', () => {
     toggle.checked = true;
     toggle.dispatchEvent(new CustomEvent('change'));
     await flush();
-    messageHandler()(
-      message({ Record_Id__c: OTHER_RECORD_ID, External_Number__c: '+31612345678' })
+    mockGetCall.mockResolvedValue(
+      fromCdr(
+        {
+          linkedHere: false,
+          relatedRecordId: OTHER_RECORD_ID,
+          callId: 'other-record',
+          startedAt: new Date(now).toISOString()
+        },
+        50
+      )
     );
+    messageHandler()(message({ Record_Id__c: OTHER_RECORD_ID, Call_Id__c: 'other-record' }));
     jest.advanceTimersByTime(REFRESH_DELAY_MS);
-    await flush();
-    expect(mockGetCalls).toHaveBeenCalledTimes(3);
+    await flush(8);
+    expect(mockGetCall).toHaveBeenCalledWith({ recordId: RECORD_ID, callId: 'other-record' });
+    expect($$(element, 'li.call')).toHaveLength(4);
   });
 
-  it('moves relative times along while the page stays open, and stops when it closes', async () => {
-    jest.useFakeTimers();
+  it('moves "just now" and the day along while the page stays open, and stops when it closes', async () => {
+    jest.useFakeTimers({ now: Date.parse('2026-11-23T20:00:00.000Z') });
     const start = Date.now();
     mockGetCalls.mockResolvedValue(
-      page([fromCdr({ startedAt: new Date(start - 2 * 60_000).toISOString() })])
+      page([fromCdr({ startedAt: new Date(start - 20_000).toISOString() })])
     );
     const element = mount();
     await flush();
     const shown = () => text($(element, '.call-time time'));
-    const before = shown();
+    expect(shown()).toBe(label('Just_Now'));
 
     jest.advanceTimersByTime(3 * CLOCK_TICK_MS);
     await flush();
 
-    expect(shown()).not.toBe(before);
     expect(shown()).toBe(
-      new Intl.RelativeTimeFormat('en-US', { numeric: 'auto' }).format(-5, 'minute')
+      new Intl.DateTimeFormat('en-US', {
+        hour: '2-digit',
+        minute: '2-digit',
+        timeZone: 'America/Los_Angeles'
+      }).format(start - 20_000)
     );
     expect(mockGetCalls).toHaveBeenCalledTimes(1);
     document.body.removeChild(element);
     expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('announces a refresh only when it is the one on screen, not when superseded', async () => {
+    mockGetCalls.mockResolvedValue(page(threeCalls(now)));
+    const element = mount();
+    await flush();
+    const live = () => text($(element, '[aria-live="polite"].slds-assistive-text'));
+    let answerRefresh: (value: CallPage) => void = () => undefined;
+    let answerFilter: (value: CallPage) => void = () => undefined;
+    mockGetCalls
+      .mockReturnValueOnce(new Promise<CallPage>((resolve) => (answerRefresh = resolve)))
+      .mockReturnValueOnce(new Promise<CallPage>((resolve) => (answerFilter = resolve)));
+    $(element, 'lightning-button-icon.refresh')!.click();
+    await flush();
+    ($(element, 'lightning-radio-group') as HTMLElement).dispatchEvent(
+      new CustomEvent('change', { detail: { value: 'missed' } })
+    );
+    await flush();
+    answerFilter(page([threeCalls(now)[1]!]));
+    await flush(8);
+    answerRefresh(page(threeCalls(now)));
+    await flush(8);
+    expect(live()).toBe('');
+    expect($$(element, 'li.call')).toHaveLength(1);
+  });
+
+  it('reloads on the standard refresh (lightning/refresh) and unregisters when it closes', async () => {
+    mockGetCalls.mockResolvedValue(page(threeCalls(now)));
+    const element = mount();
+    await flush();
+    expect(mockRegisterRefresh).toHaveBeenCalledTimes(1);
+    const handler = mockRegisterRefresh.mock.calls[0]![1];
+    const result = handler();
+    await flush(8);
+    await expect(Promise.resolve(result)).resolves.toBe(true);
+    expect(mockGetCalls).toHaveBeenCalledTimes(2);
+    expect(text($(element, '[aria-live="polite"].slds-assistive-text'))).toBe(label('Live_Update'));
+    document.body.removeChild(element);
+    expect(mockUnregisterRefresh).toHaveBeenCalledWith(mockRegisterRefresh.mock.results[0]!.value);
+  });
+
+  it('reloads as many calls as are on screen on refresh, past the 200 of one page', async () => {
+    mockGetCalls
+      .mockResolvedValueOnce(page(manyCalls(200), { hasMore: true, nextCursor: 'c1' }))
+      .mockResolvedValueOnce(page(manyCalls(60, 200), { hasMore: true, nextCursor: 'c2' }));
+    const element = mount();
+    element.pageSize = 200;
+    await flush();
+    $(element, '.load-more')!.click();
+    await flush();
+    mockGetCalls
+      .mockResolvedValueOnce(page(manyCalls(200), { hasMore: true, nextCursor: 'r1' }))
+      .mockResolvedValueOnce(page(manyCalls(60, 200), { hasMore: true, nextCursor: 'r2' }));
+    $(element, 'lightning-button-icon.refresh')!.click();
+    await flush(12);
+    expect(mockGetCalls.mock.calls.slice(2).map((call) => call[0]?.request)).toMatchObject([
+      { pageSize: 200, cursor: null },
+      { pageSize: 60, cursor: 'r1' }
+    ]);
+    expect($$(element, 'li.call')).toHaveLength(260);
   });
 
   it('keeps working when the streaming API is unavailable', async () => {
