@@ -12,26 +12,6 @@ import requestLink from '@salesforce/apex/CallTimelineController.requestLink';
 
 /** The labels the row shows besides those in its view (callTimeline/labels.ts). */
 
-/** One ResizeObserver for every row on the page: re-measured when a summary's width changes. */
-const watched = new Map();
-let observer = null;
-function watch(element, onResize) {
-  if (typeof ResizeObserver === 'undefined') {
-    return;
-  }
-  observer ??= new ResizeObserver(entries => {
-    for (const entry of entries) {
-      watched.get(entry.target)?.();
-    }
-  });
-  watched.set(element, onResize);
-  observer.observe(element);
-}
-function unwatch(element) {
-  if (element && watched.delete(element)) {
-    observer?.unobserve(element);
-  }
-}
 function messageOf(error) {
   const body = error?.body;
   return typeof body?.message === 'string' ? body.message : '';
@@ -53,17 +33,23 @@ export default class CallTimelineItem extends NavigationMixin(LightningElement) 
   actionError = '';
   autoplayPending = false;
   summaryElement = null;
+  resizeObserver = null;
   disconnectedCallback() {
-    unwatch(this.summaryElement);
+    this.resizeObserver?.disconnect();
+    this.resizeObserver = null;
     this.summaryElement = null;
   }
   renderedCallback() {
     const summary = this.querySelector('p.call-summary');
     if (summary !== this.summaryElement) {
-      unwatch(this.summaryElement);
       this.summaryElement = summary;
-      if (summary) {
-        watch(summary, () => this.measure());
+      this.resizeObserver?.disconnect();
+      this.resizeObserver = null;
+      // The column's width decides whether two lines hold the summary: measured again whenever
+      // it changes (App Builder columns, a console split, a rotated phone), not only on render.
+      if (summary && typeof ResizeObserver !== 'undefined') {
+        this.resizeObserver = new ResizeObserver(() => this.measure());
+        this.resizeObserver.observe(summary);
       }
     }
     // Without ResizeObserver (old browsers, jsdom) the row measures after each of its renders.
@@ -191,7 +177,7 @@ export default class CallTimelineItem extends NavigationMixin(LightningElement) 
         return;
       case 'link':
         await this.requestLinkHere(taskId);
-        return;
+        break;
       default:
     }
   }

@@ -23,29 +23,6 @@ interface RowLabels {
   linkFailed: string;
 }
 
-/** One ResizeObserver for every row on the page: re-measured when a summary's width changes. */
-const watched = new Map<Element, () => void>();
-let observer: ResizeObserver | null = null;
-
-function watch(element: Element, onResize: () => void): void {
-  if (typeof ResizeObserver === 'undefined') {
-    return;
-  }
-  observer ??= new ResizeObserver((entries) => {
-    for (const entry of entries) {
-      watched.get(entry.target)?.();
-    }
-  });
-  watched.set(element, onResize);
-  observer.observe(element);
-}
-
-function unwatch(element: Element | null): void {
-  if (element && watched.delete(element)) {
-    observer?.unobserve(element);
-  }
-}
-
 function messageOf(error: unknown): string {
   const body = (error as { body?: { message?: unknown } } | null)?.body;
   return typeof body?.message === 'string' ? body.message : '';
@@ -68,19 +45,25 @@ export default class CallTimelineItem extends NavigationMixin(LightningElement) 
 
   private autoplayPending = false;
   private summaryElement: Element | null = null;
+  private resizeObserver: ResizeObserver | null = null;
 
   disconnectedCallback(): void {
-    unwatch(this.summaryElement);
+    this.resizeObserver?.disconnect();
+    this.resizeObserver = null;
     this.summaryElement = null;
   }
 
   renderedCallback(): void {
     const summary = this.querySelector('p.call-summary');
     if (summary !== this.summaryElement) {
-      unwatch(this.summaryElement);
       this.summaryElement = summary;
-      if (summary) {
-        watch(summary, () => this.measure());
+      this.resizeObserver?.disconnect();
+      this.resizeObserver = null;
+      // The column's width decides whether two lines hold the summary: measured again whenever
+      // it changes (App Builder columns, a console split, a rotated phone), not only on render.
+      if (summary && typeof ResizeObserver !== 'undefined') {
+        this.resizeObserver = new ResizeObserver(() => this.measure());
+        this.resizeObserver.observe(summary);
       }
     }
     // Without ResizeObserver (old browsers, jsdom) the row measures after each of its renders.
@@ -212,7 +195,7 @@ export default class CallTimelineItem extends NavigationMixin(LightningElement) 
         return;
       case 'link':
         await this.requestLinkHere(taskId);
-        return;
+        break;
       default:
     }
   }

@@ -267,7 +267,7 @@ describe('entries', () => {
     ).toBe('utility:missed_call');
     expect(missed!.querySelector('.call-agent')).toBeNull();
     expect(missed!.querySelector('.call-duration')).toBeNull();
-    expect(text(missed!)).not.toContain(label('No_Agent'));
+    expect(text(missed)).not.toContain(label('No_Agent'));
     expect(
       (outbound!.querySelector('lightning-icon.direction') as HTMLElement & { iconName?: string })
         .iconName
@@ -322,7 +322,7 @@ describe('entries', () => {
     await flush();
     const items = $$(element, 'li.call');
     expect(items[0]!.querySelector('.call-badge')).toBeNull();
-    expect(text(items[0]!)).not.toContain(label('Badge_Linked'));
+    expect(text(items[0])).not.toContain(label('Badge_Linked'));
     const link = items[1]!.querySelector<HTMLAnchorElement>('a.call-badge-link')!;
     expect(text(link)).toBe(label('Badge_Linked_Other'));
     expect(link.getAttribute('href')).toBe(`/lightning/r/${OTHER_RECORD_ID}/view`);
@@ -984,5 +984,334 @@ describe('live updates', () => {
     refresh.click();
     await flush();
     expect(mockGetCalls).toHaveBeenCalledTimes(2);
+  });
+});
+
+/** A ResizeObserver the test drives: `resize(width)` reports a new width for every observed box. */
+function installResizeObserver(): { resize: (width: number) => void; restore: () => void } {
+  const observers: { callback: ResizeObserverCallback; targets: Element[] }[] = [];
+  class FakeResizeObserver {
+    private entry: { callback: ResizeObserverCallback; targets: Element[] };
+    constructor(callback: ResizeObserverCallback) {
+      this.entry = { callback, targets: [] };
+      observers.push(this.entry);
+    }
+    observe(target: Element) {
+      this.entry.targets.push(target);
+    }
+    unobserve(target: Element) {
+      this.entry.targets = this.entry.targets.filter((t) => t !== target);
+    }
+    disconnect() {
+      this.entry.targets = [];
+    }
+  }
+  const original = (globalThis as { ResizeObserver?: unknown }).ResizeObserver;
+  (globalThis as { ResizeObserver?: unknown }).ResizeObserver = FakeResizeObserver;
+  return {
+    resize(width: number) {
+      for (const observer of observers) {
+        const entries = observer.targets.map(
+          (target) => ({ target, contentRect: { width } }) as unknown as ResizeObserverEntry
+        );
+        if (entries.length > 0) {
+          observer.callback(entries, observer as unknown as ResizeObserver);
+        }
+      }
+    },
+    restore() {
+      (globalThis as { ResizeObserver?: unknown }).ResizeObserver = original;
+    }
+  };
+}
+
+describe('narrow columns (a record page sidebar is about 300 px)', () => {
+  let observer: ReturnType<typeof installResizeObserver>;
+  beforeEach(() => {
+    observer = installResizeObserver();
+  });
+  afterEach(() => observer.restore());
+
+  it('puts the direction filter in a combobox when the column is narrow, buttons when wide', async () => {
+    mockGetCalls.mockResolvedValue(page(threeCalls(now)));
+    const element = mount();
+    await flush();
+    observer.resize(300);
+    await flush();
+    expect($(element, 'lightning-radio-group')).toBeNull();
+    const combobox = $(element, 'lightning-combobox.filter-combobox') as HTMLElement & {
+      options?: { value: string }[];
+      label?: string;
+    };
+    expect(combobox.options!.map((option) => option.value)).toEqual([
+      'all',
+      'inbound',
+      'outbound',
+      'missed'
+    ]);
+    expect(combobox.label).toBe(label('Filter_Label'));
+    combobox.dispatchEvent(new CustomEvent('change', { detail: { value: 'missed' } }));
+    await flush();
+    expect(lastRequest()).toMatchObject({ filter: 'missed' });
+
+    observer.resize(1000);
+    await flush();
+    expect($(element, 'lightning-combobox.filter-combobox')).toBeNull();
+    expect($(element, 'lightning-radio-group')).not.toBeNull();
+  });
+
+  it('offers and withdraws Show more when the column narrows or widens, without a re-render', async () => {
+    // Each summary takes one 20px line per `charsPerLine` characters; the clamp shows 40px.
+    let charsPerLine = 400;
+    const scroll = jest
+      .spyOn(Element.prototype, 'scrollHeight', 'get')
+      .mockImplementation(function (this: Element) {
+        return Math.ceil((this.textContent ?? '').trim().length / charsPerLine) * 20;
+      });
+    const client = jest
+      .spyOn(Element.prototype, 'clientHeight', 'get')
+      .mockImplementation(function (this: Element) {
+        return this.classList.contains('call-summary_clamped') ? 40 : this.scrollHeight;
+      });
+    try {
+      mockGetCalls.mockResolvedValue(page([fromCdr({ summary: LONG_SUMMARY })]));
+      const element = mount();
+      await flush();
+      observer.resize(1000);
+      await flush();
+      expect($(element, 'button.summary-toggle')).toBeNull();
+
+      charsPerLine = 30;
+      observer.resize(300);
+      await flush();
+      expect(text($(element, 'button.summary-toggle'))).toBe(label('Show_More'));
+
+      charsPerLine = 400;
+      observer.resize(1000);
+      await flush();
+      expect($(element, 'button.summary-toggle')).toBeNull();
+    } finally {
+      scroll.mockRestore();
+      client.mockRestore();
+    }
+  });
+
+  it('shows three topics and "+N" with the rest in its title', async () => {
+    const topics = [
+      'delivery',
+      'order status',
+      'a topic far too long to fit in a sidebar column',
+      'invoice',
+      '😀 emoji'
+    ];
+    mockGetCalls.mockResolvedValue(page([fromCdr({ topics })]));
+    const element = mount();
+    await flush();
+    const pills = $$(element, '.call-topic');
+    expect(pills.map((pill) => pill.getAttribute('title'))).toEqual([
+      'delivery',
+      'order status',
+      'a topic far too long to fit in a sidebar column',
+      'invoice, 😀 emoji'
+    ]);
+    expect(text($(element, '.call-topic_more [aria-hidden="true"]'))).toBe(label('Topics_More'));
+  });
+
+  it('gives the number its whole value as a title, since a narrow column cuts it', async () => {
+    mockGetCalls.mockResolvedValue(page([fromCdr()]));
+    const element = mount();
+    await flush();
+    expect($(element, '.call-number')!.getAttribute('title')).toBe('06 12345678');
+  });
+});
+
+describe('reading and keyboard use', () => {
+  const STREAM = 'https://api.rinkel.com/v1/audio/call-recording/abc?token=t1';
+
+  it('gives every call a heading with direction, outcome, who and when, under day groups', async () => {
+    mockGetCalls.mockResolvedValue(page(threeCalls(now)));
+    const element = mount();
+    await flush();
+    const headings = $$(element, 'li.call h4.call-heading');
+    expect(headings).toHaveLength(3);
+    expect(text(headings[0]!.querySelector('.slds-assistive-text'))).toBe(label('Call_Heading'));
+    expect($$(element, 'li.call-group > h3').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('keeps focus on the player after Play instead of losing it to the page', async () => {
+    mockGetCalls.mockResolvedValue(page([fromCdr()]));
+    mockGetStreamUrl.mockResolvedValue(STREAM);
+    jest.spyOn(HTMLMediaElement.prototype, 'play').mockResolvedValue(undefined);
+    const element = mount();
+    await flush();
+    $(element, '.play')!.click();
+    await flush();
+    expect(element.shadowRoot!.activeElement).toBe($(element, 'audio'));
+  });
+
+  it('never starts a recording again by itself after a filter change and back', async () => {
+    const calls = [fromCdr({}, 1)];
+    mockGetCalls.mockResolvedValue(page(calls));
+    mockGetStreamUrl.mockResolvedValue(STREAM);
+    const play = jest.spyOn(HTMLMediaElement.prototype, 'play').mockResolvedValue(undefined);
+    play.mockClear();
+    const element = mount();
+    await flush();
+    $(element, '.play')!.click();
+    await flush();
+    expect(play).toHaveBeenCalledTimes(1);
+
+    const group = () => $(element, 'lightning-radio-group') as HTMLElement;
+    mockGetCalls.mockResolvedValue(page([]));
+    group().dispatchEvent(new CustomEvent('change', { detail: { value: 'missed' } }));
+    await flush();
+    mockGetCalls.mockResolvedValue(page(calls));
+    group().dispatchEvent(new CustomEvent('change', { detail: { value: 'all' } }));
+    await flush();
+    expect(play).toHaveBeenCalledTimes(1);
+    expect($(element, 'audio')).toBeNull();
+    expect($(element, '.play')).not.toBeNull();
+    play.mockRestore();
+  });
+
+  it('gives a very long summary Show less at its top as well, in a bounded scroll box', async () => {
+    const scroll = jest.spyOn(Element.prototype, 'scrollHeight', 'get').mockReturnValue(400);
+    const client = jest.spyOn(Element.prototype, 'clientHeight', 'get').mockReturnValue(40);
+    try {
+      const summary = 'A long conversation. '.repeat(200);
+      expect(summary.length).toBeGreaterThan(LONG_SUMMARY_CHARS);
+      mockGetCalls.mockResolvedValue(page([fromCdr({ summary })]));
+      const element = mount();
+      await flush();
+      $(element, 'button.summary-toggle')!.click();
+      await flush();
+      const toggles = $$(element, 'button.summary-toggle');
+      expect(toggles.map(text)).toEqual([label('Show_Less'), label('Show_Less')]);
+      const box = $(element, '.call-summary-scroll')!;
+      expect(box.getAttribute('tabindex')).toBe('0');
+      expect(box.getAttribute('role')).toBe('region');
+      toggles[0]!.click();
+      await flush();
+      expect($$(element, 'button.summary-toggle').map(text)).toEqual([label('Show_More')]);
+    } finally {
+      scroll.mockRestore();
+      client.mockRestore();
+    }
+  });
+
+  it('creates no date formatter and rebuilds no call when Show more is toggled', async () => {
+    const scroll = jest.spyOn(Element.prototype, 'scrollHeight', 'get').mockReturnValue(400);
+    const client = jest.spyOn(Element.prototype, 'clientHeight', 'get').mockReturnValue(40);
+    const calls = Array.from({ length: 50 }, (_, i) =>
+      fromCdr({ summary: LONG_SUMMARY, startedAt: new Date(now - i * 3_600_000).toISOString() }, i)
+    );
+    mockGetCalls.mockResolvedValue(page(calls));
+    const element = mount();
+    await flush();
+    const formats = jest.spyOn(Intl, 'DateTimeFormat');
+    try {
+      $(element, 'button.summary-toggle')!.click();
+      await flush();
+      expect(text($(element, 'button.summary-toggle'))).toBe(label('Show_Less'));
+      expect(formats).not.toHaveBeenCalled();
+    } finally {
+      formats.mockRestore();
+      scroll.mockRestore();
+      client.mockRestore();
+    }
+  });
+});
+
+describe('actions on a call, count and date range', () => {
+  function menuOf(row: HTMLElement): HTMLElement & { alternativeText?: string } {
+    return row.querySelector('lightning-button-menu') as HTMLElement & { alternativeText?: string };
+  }
+  function items(row: HTMLElement): string[] {
+    return Array.from(row.querySelectorAll('lightning-menu-item')).map(
+      (item) => (item as HTMLElement & { value?: string }).value ?? ''
+    );
+  }
+  const select = (row: HTMLElement, value: string) =>
+    menuOf(row).dispatchEvent(new CustomEvent('select', { detail: { value } }));
+
+  it('offers open, link (unmatched or several matches) and a note (if editable)', async () => {
+    mockGetCalls.mockResolvedValue(
+      page(
+        [
+          fromCdr({ canEdit: true }, 1),
+          fromCdr(
+            { linkedHere: false, relatedRecordId: null, matchStatus: 'Unmatched', canEdit: false },
+            2
+          ),
+          fromCdr({ matchStatus: 'Multiple' }, 3)
+        ],
+        { canListen: true }
+      )
+    );
+    const element = mount();
+    await flush();
+    const [mine, unmatched, multiple] = $$(element, 'li.call');
+    expect(items(mine!)).toEqual(['open', 'note']);
+    expect(items(unmatched!)).toEqual(['open', 'link']);
+    expect(items(multiple!)).toEqual(['open', 'link']);
+    expect(menuOf(mine!).alternativeText).toBe(label('Row_Actions'));
+
+    select(mine!, 'open');
+    expect(mockNavigate).toHaveBeenLastCalledWith({
+      type: 'standard__recordPage',
+      attributes: { recordId: fromCdr({}, 1).taskId, actionName: 'view' }
+    });
+    select(mine!, 'note');
+    expect(mockNavigate).toHaveBeenLastCalledWith({
+      type: 'standard__recordPage',
+      attributes: { recordId: fromCdr({}, 1).taskId, actionName: 'edit' }
+    });
+  });
+
+  it('sends a link request and says an admin will confirm it; shows a refusal', async () => {
+    mockGetCalls.mockResolvedValue(
+      page([fromCdr({ linkedHere: false, relatedRecordId: null, matchStatus: 'Unmatched' }, 2)])
+    );
+    mockRequestLink.mockResolvedValueOnce('An administrator will confirm the link.');
+    const element = mount();
+    await flush();
+    const row = $$(element, 'li.call')[0]!;
+    select(row, 'link');
+    await flush();
+    expect(mockRequestLink).toHaveBeenCalledWith({
+      taskId: fromCdr({}, 2).taskId,
+      recordId: RECORD_ID
+    });
+    expect(text(row.querySelector('.action-message'))).toBe(
+      'An administrator will confirm the link.'
+    );
+    expect(row.querySelector('.action-message')!.getAttribute('role')).toBe('status');
+
+    mockRequestLink.mockRejectedValueOnce({});
+    select(row, 'link');
+    await flush();
+    expect(text(row.querySelector('.action-error'))).toBe(label('Link_Failed'));
+  });
+
+  it('counts the calls in the header', async () => {
+    mockGetCalls.mockResolvedValue(page(threeCalls(now), { total: 12, hasMore: true }));
+    const element = mount();
+    await flush();
+    expect(text($(element, '.call-count'))).toBe(label('Count'));
+  });
+
+  it('filters by date range besides direction', async () => {
+    mockGetCalls.mockResolvedValue(page(threeCalls(now)));
+    const element = mount();
+    await flush();
+    const range = $(element, 'lightning-combobox.range') as HTMLElement & {
+      options?: { value: string }[];
+    };
+    expect(range.options!.map((option) => option.value)).toEqual(['any', 'week', 'month', 'year']);
+    mockGetCalls.mockResolvedValue(page([]));
+    range.dispatchEvent(new CustomEvent('change', { detail: { value: 'week' } }));
+    await flush();
+    expect(lastRequest()).toMatchObject({ range: 'week', filter: 'all', cursor: null });
+    expect(text($(element, '.empty-text'))).toBe(label('Empty_Filtered'));
   });
 });
