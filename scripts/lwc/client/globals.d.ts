@@ -18,6 +18,11 @@ declare global {
     audioUrl: string;
     requests: Record<string, unknown>[];
     streamRequests: string[];
+    getCallRequests: string[];
+    getCallResolvedAt: number | null;
+    linkRequests: Record<string, unknown>[];
+    navigations: unknown[];
+    refreshHandlers: (() => unknown)[];
     empHandlers: ((message: unknown) => void)[];
     emit: (payload: Record<string, unknown>) => void;
     mountedAt: number;

@@ -11,6 +11,12 @@ import { BUNDLE_DIR, BUNDLE_FILE, CLIENT_DIR, TIMELINE_LWC_DIR } from './paths';
 
 const APEX_STUBS: Record<string, string> = {
   '@salesforce/apex/CallTimelineController.getCalls': path.join(CLIENT_DIR, 'stubs', 'getCalls.ts'),
+  '@salesforce/apex/CallTimelineController.getCall': path.join(CLIENT_DIR, 'stubs', 'getCall.ts'),
+  '@salesforce/apex/CallTimelineController.requestLink': path.join(
+    CLIENT_DIR,
+    'stubs',
+    'requestLink.ts'
+  ),
   '@salesforce/apex/CallRecordingController.getStreamUrl': path.join(
     CLIENT_DIR,
     'stubs',
@@ -18,6 +24,11 @@ const APEX_STUBS: Record<string, string> = {
   )
 };
 const EMP_STUB = path.join(CLIENT_DIR, 'stubs', 'empApi.ts');
+/** Platform services the npm base components do not provide outside Lightning Experience. */
+const SERVICE_STUBS: Record<string, string> = {
+  'lightning/navigation': path.join(CLIENT_DIR, 'stubs', 'navigation.ts'),
+  'lightning/refresh': path.join(CLIENT_DIR, 'stubs', 'refresh.ts')
+};
 const VIRTUAL = '\0rinkel-preview:';
 
 /** Platform modules → stubs; TypeScript → JavaScript before the LWC compiler sees it. */
@@ -30,6 +41,14 @@ function platformStubs(): Plugin {
       }
       if (source === 'lightning/empApi') {
         return EMP_STUB;
+      }
+      if (SERVICE_STUBS[source]) {
+        return SERVICE_STUBS[source];
+      }
+      // The npm package's gate stub turns every gate on; this one needs native shadow, which a
+      // page with synthetic shadow (as Lightning Experience) does not have.
+      if (source === '@salesforce/gate/bc.260.enableComboboxElementInternals') {
+        return `${VIRTUAL}gate-off`;
       }
       if (source.startsWith('@salesforce/label/c.')) {
         return `${VIRTUAL}label:${source.slice('@salesforce/label/c.'.length)}`;
@@ -47,6 +66,9 @@ function platformStubs(): Plugin {
       return null;
     },
     load(id) {
+      if (id === `${VIRTUAL}gate-off`) {
+        return 'export default { isOpen: () => false };';
+      }
       if (id.startsWith(`${VIRTUAL}label:`)) {
         const name = id.slice(`${VIRTUAL}label:`.length);
         return `export default (window.__RINKEL__.labels[${JSON.stringify(name)}] ?? ${JSON.stringify(name)});`;
@@ -93,6 +115,10 @@ export async function buildPreviewBundle(outDir: string = BUNDLE_DIR): Promise<s
           {
             name: 'c/callTimeline',
             path: path.join(TIMELINE_LWC_DIR, 'callTimeline', 'callTimeline.ts')
+          },
+          {
+            name: 'c/callTimelineItem',
+            path: path.join(TIMELINE_LWC_DIR, 'callTimelineItem', 'callTimelineItem.ts')
           },
           { npm: 'lightning-base-components' }
         ]

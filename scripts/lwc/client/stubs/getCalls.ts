@@ -7,10 +7,17 @@ interface Request {
   includeSameNumber?: boolean;
   pageSize?: number;
   cursor?: string | null;
+  range?: string;
 }
+
+const RANGE_DAYS: Record<string, number> = { week: 7, month: 30, year: 365 };
 
 function matches(call: CallEntry, request: Request): boolean {
   if (!call.linkedHere && request.includeSameNumber !== true) {
+    return false;
+  }
+  const days = RANGE_DAYS[request.range ?? 'any'];
+  if (days !== undefined && Date.parse(call.startedAt) < Date.now() - days * 86_400_000) {
     return false;
   }
   const status = (call.status ?? '').toUpperCase();
@@ -50,6 +57,7 @@ export default async function getCalls(params?: Record<string, unknown>): Promis
     calls,
     hasMore: end < all.length,
     nextCursor: end < all.length ? String(end) : null,
-    canListen: state.canListen
+    canListen: state.canListen,
+    total: Math.min(all.length, 2001)
   };
 }
