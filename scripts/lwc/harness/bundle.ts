@@ -117,6 +117,10 @@ export async function buildPreviewBundle(outDir: string = BUNDLE_DIR): Promise<s
             path: path.join(TIMELINE_LWC_DIR, 'callTimeline', 'callTimeline.ts')
           },
           {
+            name: 'c/callTimelineGroup',
+            path: path.join(TIMELINE_LWC_DIR, 'callTimelineGroup', 'callTimelineGroup.ts')
+          },
+          {
             name: 'c/callTimelineItem',
             path: path.join(TIMELINE_LWC_DIR, 'callTimelineItem', 'callTimelineItem.ts')
           },

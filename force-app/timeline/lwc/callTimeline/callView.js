@@ -460,12 +460,19 @@ export class ViewCache {
       }
       current.items.push(view);
     }
+    // A group whose calls are the same views as before stays the same object, so only the
+    // groups that changed render again.
+    const before = new Map((this.last?.groups ?? []).map(group => [group.key, group]));
+    const kept = groups.map(group => {
+      const old = before.get(group.key);
+      return old && old.title === group.title && old.items.length === group.items.length && old.items.every((item, index) => item === group.items[index]) ? old : group;
+    });
     this.last = {
       calls,
       stamp,
-      groups
+      groups: kept
     };
-    return groups;
+    return kept;
   }
   view(call, ctx, stamp) {
     const cached = this.views.get(call);

@@ -581,8 +581,20 @@ export class ViewCache {
       }
       current.items.push(view);
     }
-    this.last = { calls, stamp, groups };
-    return groups;
+    // A group whose calls are the same views as before stays the same object, so only the
+    // groups that changed render again.
+    const before = new Map((this.last?.groups ?? []).map((group) => [group.key, group]));
+    const kept = groups.map((group) => {
+      const old = before.get(group.key);
+      return old &&
+        old.title === group.title &&
+        old.items.length === group.items.length &&
+        old.items.every((item, index) => item === group.items[index])
+        ? old
+        : group;
+    });
+    this.last = { calls, stamp, groups: kept };
+    return kept;
   }
 
   private view(call: CallEntry, ctx: ViewContext, stamp: string): CallView {

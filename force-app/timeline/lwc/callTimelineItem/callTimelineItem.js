@@ -129,7 +129,9 @@ export default class CallTimelineItem extends NavigationMixin(LightningElement) 
       this.audioUrl = url;
       // Only an explicit Play starts the audio; a row rebuilt later never plays by itself.
       this.autoplayPending = true;
+      // Bubbles (within the timeline's tree: rows and groups are light DOM) to the timeline.
       this.dispatchEvent(new CustomEvent('playstart', {
+        bubbles: true,
         detail: {
           taskId
         }

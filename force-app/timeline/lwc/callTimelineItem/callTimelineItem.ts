@@ -150,7 +150,8 @@ export default class CallTimelineItem extends NavigationMixin(LightningElement) 
       this.audioUrl = url;
       // Only an explicit Play starts the audio; a row rebuilt later never plays by itself.
       this.autoplayPending = true;
-      this.dispatchEvent(new CustomEvent('playstart', { detail: { taskId } }));
+      // Bubbles (within the timeline's tree: rows and groups are light DOM) to the timeline.
+      this.dispatchEvent(new CustomEvent('playstart', { bubbles: true, detail: { taskId } }));
     } catch (error: unknown) {
       this.recordingError = messageOf(error) || (this.labels?.recordingError ?? '');
     } finally {

@@ -4,9 +4,7 @@ import type { CallEntry } from '../../../../force-app/timeline/lwc/callTimeline/
 
 export default async function getCall(params?: Record<string, unknown>): Promise<CallEntry | null> {
   const state = window.__RINKEL__;
-  const callId = String(params?.callId ?? '')
-    .trim()
-    .toLowerCase();
+  const callId = (typeof params?.callId === 'string' ? params.callId : '').trim().toLowerCase();
   state.getCallRequests.push(callId);
   if (state.delayMs > 0) {
     // eslint-disable-next-line @lwc/lwc/no-async-operation -- simulated server latency

@@ -1135,7 +1135,7 @@ describe('reading and keyboard use', () => {
     const headings = $$(element, 'li.call h4.call-heading');
     expect(headings).toHaveLength(3);
     expect(text(headings[0]!.querySelector('.slds-assistive-text'))).toBe(label('Call_Heading'));
-    expect($$(element, 'li.call-group > h3').length).toBeGreaterThanOrEqual(2);
+    expect($$(element, 'li.call-group h3.call-group-title').length).toBeGreaterThanOrEqual(2);
   });
 
   it('keeps focus on the player after Play instead of losing it to the page', async () => {

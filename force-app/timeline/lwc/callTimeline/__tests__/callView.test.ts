@@ -336,6 +336,17 @@ describe('views built once per call and minute', () => {
     cache.groups(changed, context({ now: NOW + 60_000 }));
     expect(cache.built).toBe(5);
   });
+
+  it('keeps the groups a change does not touch as the same objects (they do not re-render)', () => {
+    const cache = new ViewCache();
+    const calls = [fromCdr({ startedAt: ago(HOUR) }, 1), fromCdr({ startedAt: ago(3 * DAY) }, 2)];
+    const first = cache.groups(calls, context());
+    const fresh = fromCdr({ startedAt: ago(60_000 * 5) }, 3);
+    const second = cache.groups([fresh, ...calls], context());
+    expect(second[0]).not.toBe(first[0]);
+    expect(second[0]!.items).toHaveLength(2);
+    expect(second[1]).toBe(first[1]);
+  });
 });
 
 describe('live update merge', () => {
