@@ -99,7 +99,7 @@ describe('call timeline in Chromium', () => {
 
   it('renders 3 calls newest first with status, time, insights and Play buttons', async () => {
     const timeline = await open('calls=3');
-    await expect(timeline.locator('lightning-card').innerText()).resolves.toContain('Calls');
+    await expect(timeline.locator('article.slds-card').innerText()).resolves.toContain('Calls');
     expect(await items(timeline).count()).toBe(3);
     expect(await texts(timeline.locator('li.call .call-status'))).toEqual([
       'Answered',

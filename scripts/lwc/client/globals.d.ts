@@ -20,6 +20,9 @@ declare global {
     streamRequests: string[];
     getCallRequests: string[];
     getCallResolvedAt: number | null;
+    streamResolvedAt: number | null;
+    /** The benchmark's hook: called as a stubbed Apex call answers. */
+    onAnswer?: () => void;
     linkRequests: Record<string, unknown>[];
     navigations: unknown[];
     refreshHandlers: (() => unknown)[];

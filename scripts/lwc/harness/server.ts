@@ -103,6 +103,7 @@ export function pageHtml(scenario: Scenario, origin: string): string {
     streamRequests: [],
     getCallRequests: [],
     getCallResolvedAt: null,
+    streamResolvedAt: null,
     linkRequests: [],
     navigations: [],
     refreshHandlers: [],

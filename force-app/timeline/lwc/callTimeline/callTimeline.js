@@ -58,6 +58,7 @@ export default class CallTimeline extends LightningElement {
   appendSeq = 0;
   focusTaskId = null;
   playingTaskId = null;
+  playingRow = null;
   subscription = null;
   refreshTimer = null;
   clockTimer = null;
@@ -110,8 +111,12 @@ export default class CallTimeline extends LightningElement {
 
   /** The column's width decides the toolbar (ResizeObserver: App Builder columns change width). */
   observeWidth() {
+    // Checked before querying: a query over a thousand rows is what every render must avoid.
+    if (this.resizeObserver || typeof ResizeObserver === 'undefined') {
+      return;
+    }
     const body = this.template?.querySelector('.timeline-body');
-    if (!body || this.resizeObserver || typeof ResizeObserver === 'undefined') {
+    if (!body) {
       return;
     }
     this.resizeObserver = new ResizeObserver(entries => {
@@ -123,36 +128,34 @@ export default class CallTimeline extends LightningElement {
     });
     this.resizeObserver.observe(body);
   }
-  get filterOptions() {
-    return [{
-      label: LABELS.filterAll,
-      value: 'all'
-    }, {
-      label: LABELS.filterInbound,
-      value: 'inbound'
-    }, {
-      label: LABELS.filterOutbound,
-      value: 'outbound'
-    }, {
-      label: LABELS.filterMissed,
-      value: 'missed'
-    }];
-  }
-  get rangeOptions() {
-    return [{
-      label: LABELS.rangeAny,
-      value: 'any'
-    }, {
-      label: LABELS.rangeWeek,
-      value: 'week'
-    }, {
-      label: LABELS.rangeMonth,
-      value: 'month'
-    }, {
-      label: LABELS.rangeYear,
-      value: 'year'
-    }];
-  }
+
+  // The same arrays on every render: new ones would make the filters re-render with the list.
+  filterOptions = [{
+    label: LABELS.filterAll,
+    value: 'all'
+  }, {
+    label: LABELS.filterInbound,
+    value: 'inbound'
+  }, {
+    label: LABELS.filterOutbound,
+    value: 'outbound'
+  }, {
+    label: LABELS.filterMissed,
+    value: 'missed'
+  }];
+  rangeOptions = [{
+    label: LABELS.rangeAny,
+    value: 'any'
+  }, {
+    label: LABELS.rangeWeek,
+    value: 'week'
+  }, {
+    label: LABELS.rangeMonth,
+    value: 'month'
+  }, {
+    label: LABELS.rangeYear,
+    value: 'year'
+  }];
   get wide() {
     return !this.narrow;
   }
@@ -209,6 +212,7 @@ export default class CallTimeline extends LightningElement {
     this.nextCursor = null;
     this.total = null;
     this.playingTaskId = null;
+    this.playingRow = null;
     this.pendingCallIds.clear();
   }
   request(cursor, pageSize) {
@@ -429,14 +433,13 @@ export default class CallTimeline extends LightningElement {
       total = total === null ? null : Math.max(0, total + merged.delta);
       changed = changed || merged.changed;
     });
+    // `now` stays as it is: it moves once a minute for every call, and moving it here would
+    // rebuild every call's view for one changed call (a new call reads "just now" either way).
     if (changed) {
       this.calls = calls;
-      this.now = Date.now();
-    }
-    this.total = total;
-    if (changed) {
       this.announcement = LABELS.liveUpdate;
     }
+    this.total = total;
   }
   handleFilterChange(event) {
     this.filter = event.detail.value;
@@ -465,10 +468,12 @@ export default class CallTimeline extends LightningElement {
   /** Only one recording plays at a time: the row that played before stops. */
   handlePlayStart(event) {
     const taskId = event.detail.taskId;
-    if (this.playingTaskId && this.playingTaskId !== taskId) {
-      const previous = this.template?.querySelector(`c-call-timeline-item[data-id="${this.playingTaskId}"]`);
-      previous?.stopPlayback?.();
+    // The row itself is kept (not looked up by id): no query over every row on screen.
+    const row = event.target;
+    if (this.playingRow && this.playingRow !== row && this.playingTaskId !== taskId) {
+      this.playingRow.stopPlayback?.();
     }
     this.playingTaskId = taskId;
+    this.playingRow = row;
   }
 }

@@ -87,6 +87,7 @@ export default class CallTimeline extends LightningElement {
   private appendSeq = 0;
   private focusTaskId: string | null = null;
   private playingTaskId: string | null = null;
+  private playingRow: (EventTarget & { stopPlayback?: () => void }) | null = null;
   private subscription: EmpSubscription | null = null;
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
   private clockTimer: ReturnType<typeof setInterval> | null = null;
@@ -142,8 +143,12 @@ export default class CallTimeline extends LightningElement {
 
   /** The column's width decides the toolbar (ResizeObserver: App Builder columns change width). */
   private observeWidth(): void {
+    // Checked before querying: a query over a thousand rows is what every render must avoid.
+    if (this.resizeObserver || typeof ResizeObserver === 'undefined') {
+      return;
+    }
     const body = this.template?.querySelector<HTMLElement>('.timeline-body');
-    if (!body || this.resizeObserver || typeof ResizeObserver === 'undefined') {
+    if (!body) {
       return;
     }
     this.resizeObserver = new ResizeObserver((entries) => {
@@ -156,23 +161,20 @@ export default class CallTimeline extends LightningElement {
     this.resizeObserver.observe(body);
   }
 
-  get filterOptions(): { label: string; value: CallFilter }[] {
-    return [
-      { label: LABELS.filterAll, value: 'all' },
-      { label: LABELS.filterInbound, value: 'inbound' },
-      { label: LABELS.filterOutbound, value: 'outbound' },
-      { label: LABELS.filterMissed, value: 'missed' }
-    ];
-  }
+  // The same arrays on every render: new ones would make the filters re-render with the list.
+  filterOptions: { label: string; value: CallFilter }[] = [
+    { label: LABELS.filterAll, value: 'all' },
+    { label: LABELS.filterInbound, value: 'inbound' },
+    { label: LABELS.filterOutbound, value: 'outbound' },
+    { label: LABELS.filterMissed, value: 'missed' }
+  ];
 
-  get rangeOptions(): { label: string; value: CallRange }[] {
-    return [
-      { label: LABELS.rangeAny, value: 'any' },
-      { label: LABELS.rangeWeek, value: 'week' },
-      { label: LABELS.rangeMonth, value: 'month' },
-      { label: LABELS.rangeYear, value: 'year' }
-    ];
-  }
+  rangeOptions: { label: string; value: CallRange }[] = [
+    { label: LABELS.rangeAny, value: 'any' },
+    { label: LABELS.rangeWeek, value: 'week' },
+    { label: LABELS.rangeMonth, value: 'month' },
+    { label: LABELS.rangeYear, value: 'year' }
+  ];
 
   get wide(): boolean {
     return !this.narrow;
@@ -243,6 +245,7 @@ export default class CallTimeline extends LightningElement {
     this.nextCursor = null;
     this.total = null;
     this.playingTaskId = null;
+    this.playingRow = null;
     this.pendingCallIds.clear();
   }
 
@@ -480,14 +483,13 @@ export default class CallTimeline extends LightningElement {
       total = total === null ? null : Math.max(0, total + merged.delta);
       changed = changed || merged.changed;
     });
+    // `now` stays as it is: it moves once a minute for every call, and moving it here would
+    // rebuild every call's view for one changed call (a new call reads "just now" either way).
     if (changed) {
       this.calls = calls;
-      this.now = Date.now();
-    }
-    this.total = total;
-    if (changed) {
       this.announcement = LABELS.liveUpdate;
     }
+    this.total = total;
   }
 
   handleFilterChange(event: CustomEvent<{ value: CallFilter }>): void {
@@ -522,12 +524,12 @@ export default class CallTimeline extends LightningElement {
   /** Only one recording plays at a time: the row that played before stops. */
   handlePlayStart(event: CustomEvent<{ taskId: string }>): void {
     const taskId = event.detail.taskId;
-    if (this.playingTaskId && this.playingTaskId !== taskId) {
-      const previous = this.template?.querySelector<HTMLElement & { stopPlayback?: () => void }>(
-        `c-call-timeline-item[data-id="${this.playingTaskId}"]`
-      );
-      previous?.stopPlayback?.();
+    // The row itself is kept (not looked up by id): no query over every row on screen.
+    const row = event.target;
+    if (this.playingRow && this.playingRow !== row && this.playingTaskId !== taskId) {
+      this.playingRow.stopPlayback?.();
     }
     this.playingTaskId = taskId;
+    this.playingRow = row;
   }
 }

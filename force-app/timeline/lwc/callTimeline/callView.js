@@ -184,6 +184,15 @@ export function formatDate(isoDate, locale) {
     dateStyle: 'medium'
   }).format(then);
 }
+const numberFormats = new Map();
+function numberFormat(locale) {
+  let format = numberFormats.get(locale);
+  if (!format) {
+    format = new Intl.NumberFormat(locale);
+    numberFormats.set(locale, format);
+  }
+  return format;
+}
 
 /** "12 calls", "1 call", "2,000+ calls"; '' while unknown. */
 export function countText(total, locale) {
@@ -193,7 +202,7 @@ export function countText(total, locale) {
   if (total === 1) {
     return LABELS.countOne;
   }
-  const format = new Intl.NumberFormat(locale);
+  const format = numberFormat(locale);
   return total > COUNT_CAP ? formatLabel(LABELS.countMore, format.format(COUNT_CAP)) : formatLabel(LABELS.count, format.format(total));
 }
 

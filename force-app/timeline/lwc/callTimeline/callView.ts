@@ -287,6 +287,17 @@ export function formatDate(isoDate: string, locale: string): string {
   return dateTimeFormat(locale, 'UTC', { dateStyle: 'medium' }).format(then);
 }
 
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+function numberFormat(locale: string): Intl.NumberFormat {
+  let format = numberFormats.get(locale);
+  if (!format) {
+    format = new Intl.NumberFormat(locale);
+    numberFormats.set(locale, format);
+  }
+  return format;
+}
+
 /** "12 calls", "1 call", "2,000+ calls"; '' while unknown. */
 export function countText(total: number | null | undefined, locale: string): string {
   if (total === null || total === undefined || total < 0) {
@@ -295,7 +306,7 @@ export function countText(total: number | null | undefined, locale: string): str
   if (total === 1) {
     return LABELS.countOne;
   }
-  const format = new Intl.NumberFormat(locale);
+  const format = numberFormat(locale);
   return total > COUNT_CAP
     ? formatLabel(LABELS.countMore, format.format(COUNT_CAP))
     : formatLabel(LABELS.count, format.format(total));

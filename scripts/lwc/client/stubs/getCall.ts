@@ -16,6 +16,7 @@ export default async function getCall(params?: Record<string, unknown>): Promise
   );
   const belongs = !!call && (call.linkedHere || numbers.has(call.externalNumber ?? null));
   state.getCallResolvedAt = performance.now();
+  state.onAnswer?.();
   // A JSON round trip, as the Aura transport gives the component fresh plain objects.
   return belongs ? (JSON.parse(JSON.stringify(call)) as CallEntry) : null;
 }
