@@ -707,6 +707,21 @@ describe('live updates, actions and the rest of issue 15', () => {
     await expect(timeline.locator('.call-count').innerText()).resolves.toBe('5 calls');
   });
 
+  it('fits about twice as many calls on a sidebar screen: rows of at most 110 px on average', async () => {
+    // Measured before this change with the same twenty sample calls at 300 px: 181 px a call.
+    await open('calls=20&width=300');
+    const average = await page.evaluate(() => {
+      const rows = Array.from(
+        document.querySelector('c-call-timeline')!.shadowRoot!.querySelectorAll('li.call')
+      );
+      const top = rows[0]!.getBoundingClientRect().top;
+      const bottom = rows.at(-1)!.getBoundingClientRect().bottom;
+      return (bottom - top) / rows.length;
+    });
+    expect(average).toBeLessThanOrEqual(110);
+    await shoot(page.locator('c-call-timeline'), 'timeline-20-calls-300.png');
+  });
+
   it('reloads on the standard refresh and says so; without a record it says why', async () => {
     let timeline = await open('calls=3');
     await page.evaluate(() => window.__RINKEL__.refreshHandlers[0]?.());

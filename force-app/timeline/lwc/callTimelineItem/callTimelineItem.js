@@ -101,8 +101,13 @@ export default class CallTimelineItem extends NavigationMixin(LightningElement) 
   get playing() {
     return this.audioUrl !== null;
   }
+
+  /** Play sits in the row's head (an icon with the call in its name), the player below it. */
   get showPlayButton() {
-    return !this.playing;
+    return this.call?.showPlay === true && !this.playing;
+  }
+  get showRecording() {
+    return this.fetching || this.playing;
   }
   handleToggleSummary() {
     this.expanded = !this.expanded;

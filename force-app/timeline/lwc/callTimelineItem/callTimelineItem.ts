@@ -10,6 +10,7 @@ import requestLink from '@salesforce/apex/CallTimelineController.requestLink';
 /** What the row reads from its CallView (callTimeline/callView.ts), kept structural here. */
 interface RowView {
   taskId: string;
+  showPlay: boolean;
   summaryLong: boolean;
   relatedRecordId: string | null;
   playLabel: string;
@@ -122,8 +123,13 @@ export default class CallTimelineItem extends NavigationMixin(LightningElement) 
     return this.audioUrl !== null;
   }
 
+  /** Play sits in the row's head (an icon with the call in its name), the player below it. */
   get showPlayButton(): boolean {
-    return !this.playing;
+    return this.call?.showPlay === true && !this.playing;
+  }
+
+  get showRecording(): boolean {
+    return this.fetching || this.playing;
   }
 
   handleToggleSummary(): void {

@@ -486,8 +486,8 @@ describe('recordings', () => {
     const play = jest.spyOn(HTMLMediaElement.prototype, 'play').mockResolvedValue(undefined);
     const element = mount();
     await flush();
-    const button = $(element, '.play') as HTMLElement & { label?: string };
-    expect(button.label).toBe(label('Play'));
+    const button = $(element, '.play') as HTMLElement & { title?: string };
+    expect(button.title).toBe(label('Play'));
     button.click();
     await flush();
     expect(mockGetStreamUrl).toHaveBeenCalledWith({ taskId: fromCdr().taskId });
@@ -506,7 +506,9 @@ describe('recordings', () => {
     );
     const element = mount();
     await flush();
-    const names = $$(element, '.play').map((b) => b.getAttribute('aria-label') ?? '');
+    const names = $$(element, '.play').map(
+      (b) => (b as HTMLElement & { alternativeText?: string }).alternativeText ?? ''
+    );
     expect(names).toHaveLength(2);
     const [first, second] = names;
     expect(
@@ -542,7 +544,7 @@ describe('recordings', () => {
     );
     const element = mount();
     await flush();
-    expect(($(element, '.play') as HTMLElement & { label?: string }).label).toBe(
+    expect(($(element, '.play') as HTMLElement & { title?: string }).title).toBe(
       label('Play_Voicemail')
     );
   });
