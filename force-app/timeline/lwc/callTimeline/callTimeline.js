@@ -63,6 +63,7 @@ export default class CallTimeline extends LightningElement {
   refreshTimer = null;
   clockTimer = null;
   pendingCallIds = new Set();
+  pendingReload = false;
   refreshHandlerId = null;
   resizeObserver = null;
   cache = new ViewCache();
@@ -214,6 +215,7 @@ export default class CallTimeline extends LightningElement {
     this.playingTaskId = null;
     this.playingRow = null;
     this.pendingCallIds.clear();
+    this.pendingReload = false;
   }
   request(cursor, pageSize) {
     return {
@@ -363,10 +365,17 @@ export default class CallTimeline extends LightningElement {
   handleCallUpdate(message) {
     const payload = message?.data?.payload;
     const callId = payload?.Call_Id__c?.trim();
-    if (!payload || !callId || !this.concerns(payload, callId)) {
+    if (!payload || this.state !== 'ready') {
       return;
     }
-    this.pendingCallIds.add(callId.toLowerCase());
+    if (callId && this.concerns(payload, callId)) {
+      this.pendingCallIds.add(callId.toLowerCase());
+    } else if (!callId && sameId(payload.Record_Id__c, this.currentRecordId)) {
+      // An event about this record without a call id: nothing to re-read one by one, reload.
+      this.pendingReload = true;
+    } else {
+      return;
+    }
     if (this.refreshTimer !== null) {
       clearTimeout(this.refreshTimer);
     }
@@ -385,21 +394,20 @@ export default class CallTimeline extends LightningElement {
    * against this record's own numbers. The event itself carries no number.
    */
   concerns(payload, callId) {
-    if (this.state !== 'ready') {
-      return false;
-    }
     return sameId(payload.Record_Id__c, this.currentRecordId) || this.includeSameNumber || this.calls.some(call => sameCallId(call.callId, callId));
   }
 
   /** Re-reads the changed calls in user mode and puts each in place: scroll and pages stay. */
   async applyUpdates() {
     const callIds = [...this.pendingCallIds];
+    const reload = this.pendingReload;
     this.pendingCallIds.clear();
-    if (callIds.length === 0) {
+    this.pendingReload = false;
+    if (reload || callIds.length > MAX_CALLS_PER_BURST) {
+      await this.refresh();
       return;
     }
-    if (callIds.length > MAX_CALLS_PER_BURST) {
-      await this.refresh();
+    if (callIds.length === 0) {
       return;
     }
     const generation = this.generation;

@@ -92,6 +92,7 @@ export default class CallTimeline extends LightningElement {
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
   private clockTimer: ReturnType<typeof setInterval> | null = null;
   private pendingCallIds = new Set<string>();
+  private pendingReload = false;
   private refreshHandlerId: string | null = null;
   private resizeObserver: ResizeObserver | null = null;
   private cache = new ViewCache();
@@ -247,6 +248,7 @@ export default class CallTimeline extends LightningElement {
     this.playingTaskId = null;
     this.playingRow = null;
     this.pendingCallIds.clear();
+    this.pendingReload = false;
   }
 
   private request(cursor: string | null, pageSize: number) {
@@ -406,10 +408,17 @@ export default class CallTimeline extends LightningElement {
   handleCallUpdate(message: EmpMessage<CallUpdatePayload>): void {
     const payload = message?.data?.payload;
     const callId = payload?.Call_Id__c?.trim();
-    if (!payload || !callId || !this.concerns(payload, callId)) {
+    if (!payload || this.state !== 'ready') {
       return;
     }
-    this.pendingCallIds.add(callId.toLowerCase());
+    if (callId && this.concerns(payload, callId)) {
+      this.pendingCallIds.add(callId.toLowerCase());
+    } else if (!callId && sameId(payload.Record_Id__c, this.currentRecordId)) {
+      // An event about this record without a call id: nothing to re-read one by one, reload.
+      this.pendingReload = true;
+    } else {
+      return;
+    }
     if (this.refreshTimer !== null) {
       clearTimeout(this.refreshTimer);
     }
@@ -428,9 +437,6 @@ export default class CallTimeline extends LightningElement {
    * against this record's own numbers. The event itself carries no number.
    */
   private concerns(payload: CallUpdatePayload, callId: string): boolean {
-    if (this.state !== 'ready') {
-      return false;
-    }
     return (
       sameId(payload.Record_Id__c, this.currentRecordId) ||
       this.includeSameNumber ||
@@ -441,12 +447,14 @@ export default class CallTimeline extends LightningElement {
   /** Re-reads the changed calls in user mode and puts each in place: scroll and pages stay. */
   private async applyUpdates(): Promise<void> {
     const callIds = [...this.pendingCallIds];
+    const reload = this.pendingReload;
     this.pendingCallIds.clear();
-    if (callIds.length === 0) {
+    this.pendingReload = false;
+    if (reload || callIds.length > MAX_CALLS_PER_BURST) {
+      await this.refresh();
       return;
     }
-    if (callIds.length > MAX_CALLS_PER_BURST) {
-      await this.refresh();
+    if (callIds.length === 0) {
       return;
     }
     const generation = this.generation;

@@ -841,6 +841,33 @@ describe('live updates', () => {
     expect(ids[0]).toBe(fresh.taskId);
   });
 
+  it('reloads what is on screen for an event about this record without a call id', async () => {
+    jest.useFakeTimers();
+    mockGetCalls.mockResolvedValue(page(threeCalls(now)));
+    const element = mount();
+    await flush();
+    messageHandler()(message({ Record_Id__c: RECORD_ID }));
+    jest.advanceTimersByTime(REFRESH_DELAY_MS);
+    await flush(8);
+    expect(mockGetCall).not.toHaveBeenCalled();
+    expect(mockGetCalls).toHaveBeenCalledTimes(2);
+    expect(text($(element, '[aria-live="polite"].slds-assistive-text'))).toBe(label('Live_Update'));
+  });
+
+  it('re-reads many calls of one burst with one reload instead of one by one', async () => {
+    jest.useFakeTimers();
+    mockGetCalls.mockResolvedValue(page(threeCalls(now)));
+    mount();
+    await flush();
+    for (let i = 0; i < 11; i++) {
+      messageHandler()(message({ Record_Id__c: RECORD_ID, Call_Id__c: `burst-${i}` }));
+    }
+    jest.advanceTimersByTime(REFRESH_DELAY_MS);
+    await flush(8);
+    expect(mockGetCall).not.toHaveBeenCalled();
+    expect(mockGetCalls).toHaveBeenCalledTimes(2);
+  });
+
   it('ignores events about calls of other records', async () => {
     jest.useFakeTimers();
     mockGetCalls.mockResolvedValue(page(threeCalls(now)));
