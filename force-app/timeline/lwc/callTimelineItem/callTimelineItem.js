@@ -34,6 +34,7 @@ export default class CallTimelineItem extends NavigationMixin(LightningElement) 
   autoplayPending = false;
   summaryElement = null;
   resizeObserver = null;
+  measuredText = '';
   disconnectedCallback() {
     this.resizeObserver?.disconnect();
     this.resizeObserver = null;
@@ -52,8 +53,11 @@ export default class CallTimelineItem extends NavigationMixin(LightningElement) 
         this.resizeObserver.observe(summary);
       }
     }
-    // Without ResizeObserver (old browsers, jsdom) the row measures after each of its renders.
-    if (typeof ResizeObserver === 'undefined') {
+    // Without ResizeObserver (old browsers, jsdom) the row measures after each of its renders;
+    // with it, also when a live update changed the text but not the clamped box's size.
+    const text = summary?.textContent ?? '';
+    if (typeof ResizeObserver === 'undefined' || text !== this.measuredText) {
+      this.measuredText = text;
       this.measure();
     }
     if (this.autoplayPending) {

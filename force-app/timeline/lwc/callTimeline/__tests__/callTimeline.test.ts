@@ -1125,6 +1125,41 @@ describe('narrow columns (a record page sidebar is about 300 px)', () => {
     }
   });
 
+  it('measures again when a live update brings a longer summary into the same box', async () => {
+    jest.useFakeTimers();
+    const scroll = jest
+      .spyOn(Element.prototype, 'scrollHeight', 'get')
+      .mockImplementation(function (this: Element) {
+        return Math.ceil((this.textContent ?? '').trim().length / 100) * 20;
+      });
+    const client = jest
+      .spyOn(Element.prototype, 'clientHeight', 'get')
+      .mockImplementation(function (this: Element) {
+        return this.classList.contains('call-summary_clamped') ? 40 : this.scrollHeight;
+      });
+    try {
+      const call = fromCdr({ summary: 'Short.' });
+      mockGetCalls.mockResolvedValue(page([call]));
+      const element = mount();
+      await flush();
+      observer.resize(1000);
+      await flush();
+      expect($(element, 'button.summary-toggle')).toBeNull();
+      mockGetCall.mockResolvedValue({ ...call, summary: LONG_SUMMARY.repeat(3) });
+      const handler = mockSubscribe.mock.calls.at(-1)![2];
+      handler({
+        channel: CHANNEL,
+        data: { payload: { Record_Id__c: RECORD_ID, Call_Id__c: call.callId } }
+      });
+      jest.advanceTimersByTime(REFRESH_DELAY_MS);
+      await flush(8);
+      expect(text($(element, 'button.summary-toggle'))).toBe(label('Show_More'));
+    } finally {
+      scroll.mockRestore();
+      client.mockRestore();
+    }
+  });
+
   it('shows three topics and "+N" with the rest in its title', async () => {
     const topics = [
       'delivery',
