@@ -707,6 +707,19 @@ describe('live updates, actions and the rest of issue 15', () => {
     await expect(timeline.locator('.call-count').innerText()).resolves.toBe('5 calls');
   });
 
+  it('gives the 4,000-character summary Show less at its top and a bounded scroll box', async () => {
+    const timeline = await open('set=hostile&width=300', 1800);
+    const long = timeline.locator('li.call[data-id="00TRkH000000001AAA"]');
+    await long.getByRole('button', { name: 'Show more' }).click();
+    await expect(long.getByRole('button', { name: 'Show less' }).count()).resolves.toBe(2);
+    const box = await long.getByRole('region', { name: 'Summary' }).boundingBox();
+    expect(box!.height).toBeLessThanOrEqual(241);
+    expect((await layoutProblems()).outside).toEqual([]);
+    await long.getByRole('button', { name: 'Show less' }).first().click();
+    await expect(long.getByRole('button', { name: 'Show more' }).count()).resolves.toBe(1);
+    await expect(deepFocus()).resolves.toMatchObject({ inside: true });
+  });
+
   it('fits about twice as many calls on a sidebar screen: rows of at most 110 px on average', async () => {
     // Measured before this change with the same twenty sample calls at 300 px: 181 px a call.
     await open('calls=20&width=300');

@@ -35,6 +35,7 @@ export default class CallTimelineItem extends NavigationMixin(LightningElement) 
   summaryElement = null;
   resizeObserver = null;
   measuredText = '';
+  focusToggle = false;
   disconnectedCallback() {
     this.resizeObserver?.disconnect();
     this.resizeObserver = null;
@@ -59,6 +60,10 @@ export default class CallTimelineItem extends NavigationMixin(LightningElement) 
     if (typeof ResizeObserver === 'undefined' || text !== this.measuredText) {
       this.measuredText = text;
       this.measure();
+    }
+    if (this.focusToggle) {
+      this.focusToggle = false;
+      this.querySelector('button.summary-toggle')?.focus();
     }
     if (this.autoplayPending) {
       const audio = this.querySelector('audio');
@@ -113,7 +118,10 @@ export default class CallTimelineItem extends NavigationMixin(LightningElement) 
   get showRecording() {
     return this.fetching || this.playing;
   }
-  handleToggleSummary() {
+  handleToggleSummary(event) {
+    // "Show less" at the top of a long summary goes away with it: focus moves to the toggle
+    // that stays (below the summary), not to <body>.
+    this.focusToggle = event.currentTarget?.classList.contains('summary-toggle_top') === true;
     this.expanded = !this.expanded;
   }
 

@@ -48,6 +48,7 @@ export default class CallTimelineItem extends NavigationMixin(LightningElement) 
   private summaryElement: Element | null = null;
   private resizeObserver: ResizeObserver | null = null;
   private measuredText = '';
+  private focusToggle = false;
 
   disconnectedCallback(): void {
     this.resizeObserver?.disconnect();
@@ -74,6 +75,10 @@ export default class CallTimelineItem extends NavigationMixin(LightningElement) 
     if (typeof ResizeObserver === 'undefined' || text !== this.measuredText) {
       this.measuredText = text;
       this.measure();
+    }
+    if (this.focusToggle) {
+      this.focusToggle = false;
+      this.querySelector<HTMLElement>('button.summary-toggle')?.focus();
     }
     if (this.autoplayPending) {
       const audio = this.querySelector<HTMLAudioElement>('audio');
@@ -136,7 +141,12 @@ export default class CallTimelineItem extends NavigationMixin(LightningElement) 
     return this.fetching || this.playing;
   }
 
-  handleToggleSummary(): void {
+  handleToggleSummary(event: Event): void {
+    // "Show less" at the top of a long summary goes away with it: focus moves to the toggle
+    // that stays (below the summary), not to <body>.
+    this.focusToggle =
+      (event.currentTarget as HTMLElement | null)?.classList.contains('summary-toggle_top') ===
+      true;
     this.expanded = !this.expanded;
   }
 

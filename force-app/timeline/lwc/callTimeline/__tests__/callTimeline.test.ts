@@ -1257,6 +1257,8 @@ describe('reading and keyboard use', () => {
       toggles[0]!.click();
       await flush();
       expect($$(element, 'button.summary-toggle').map(text)).toEqual([label('Show_More')]);
+      // The top toggle went away with the expanded text: focus is on the one that stayed.
+      expect(element.shadowRoot!.activeElement).toBe($(element, 'button.summary-toggle'));
     } finally {
       scroll.mockRestore();
       client.mockRestore();
