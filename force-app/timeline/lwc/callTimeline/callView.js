@@ -56,9 +56,10 @@ export function dateTimeFormat(locale, timeZone, options) {
 export function formatterCount() {
   return formatters.size;
 }
+
+// The locale's own short time: "8:05 AM" in the US, "08:05" in the Netherlands.
 const TIME = {
-  hour: '2-digit',
-  minute: '2-digit'
+  timeStyle: 'short'
 };
 const DAY_MONTH = {
   day: 'numeric',

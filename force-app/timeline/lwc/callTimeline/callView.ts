@@ -170,7 +170,8 @@ export function formatterCount(): number {
   return formatters.size;
 }
 
-const TIME: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit' };
+// The locale's own short time: "8:05 AM" in the US, "08:05" in the Netherlands.
+const TIME: Intl.DateTimeFormatOptions = { timeStyle: 'short' };
 const DAY_MONTH: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short' };
 const DAY_MONTH_YEAR: Intl.DateTimeFormatOptions = {
   day: 'numeric',

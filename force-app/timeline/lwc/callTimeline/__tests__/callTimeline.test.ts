@@ -241,8 +241,7 @@ describe('entries', () => {
     const fiveAgo = new Date(now - 5 * 60_000);
     expect(text(first.querySelector('time'))).toBe(
       new Intl.DateTimeFormat('en-US', {
-        hour: '2-digit',
-        minute: '2-digit',
+        timeStyle: 'short',
         timeZone: 'America/Los_Angeles'
       }).format(fiveAgo)
     );
@@ -924,8 +923,7 @@ describe('live updates', () => {
 
     expect(shown()).toBe(
       new Intl.DateTimeFormat('en-US', {
-        hour: '2-digit',
-        minute: '2-digit',
+        timeStyle: 'short',
         timeZone: 'America/Los_Angeles'
       }).format(start - 20_000)
     );
