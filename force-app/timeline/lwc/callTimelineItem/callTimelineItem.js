@@ -89,6 +89,11 @@ export default class CallTimelineItem extends NavigationMixin(LightningElement) 
       this.overflowing = overflowing;
     }
   }
+
+  /** Offered until a request was sent: one pending request per call and visit is enough. */
+  get canLink() {
+    return this.call?.canLink === true && this.actionMessage === '';
+  }
   get canExpand() {
     return this.expanded || this.overflowing;
   }

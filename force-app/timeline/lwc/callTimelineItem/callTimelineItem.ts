@@ -12,6 +12,7 @@ interface RowView {
   taskId: string;
   showPlay: boolean;
   summaryLong: boolean;
+  canLink: boolean;
   relatedRecordId: string | null;
   playLabel: string;
 }
@@ -103,6 +104,11 @@ export default class CallTimelineItem extends NavigationMixin(LightningElement) 
     if (overflowing !== this.overflowing) {
       this.overflowing = overflowing;
     }
+  }
+
+  /** Offered until a request was sent: one pending request per call and visit is enough. */
+  get canLink(): boolean {
+    return this.call?.canLink === true && this.actionMessage === '';
   }
 
   get canExpand(): boolean {

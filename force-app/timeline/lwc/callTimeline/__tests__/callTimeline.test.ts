@@ -1350,11 +1350,26 @@ describe('actions on a call, count and date range', () => {
       'An administrator will confirm the link.'
     );
     expect(row.querySelector('.action-message')!.getAttribute('role')).toBe('status');
+    // Sent once: the menu no longer offers it.
+    expect(items(row)).toEqual(['open']);
+  });
 
+  it('shows why a link request failed and offers it again', async () => {
+    mockGetCalls.mockResolvedValue(
+      page([fromCdr({ linkedHere: false, relatedRecordId: null, matchStatus: 'Unmatched' }, 2)])
+    );
+    const element = mount();
+    await flush();
+    const row = $$(element, 'li.call')[0]!;
     mockRequestLink.mockRejectedValueOnce({});
     select(row, 'link');
     await flush();
     expect(text(row.querySelector('.action-error'))).toBe(label('Link_Failed'));
+    expect(items(row)).toEqual(['open', 'link']);
+    mockRequestLink.mockRejectedValueOnce({ body: { message: 'This call is already linked.' } });
+    select(row, 'link');
+    await flush();
+    expect(text(row.querySelector('.action-error'))).toBe('This call is already linked.');
   });
 
   it('counts the calls in the header', async () => {
