@@ -61,8 +61,29 @@ declare module 'lightning/refresh' {
     constructor();
   }
   export function registerRefreshHandler(
-    element: HTMLElement,
+    element: object,
     handler: () => Promise<boolean> | boolean
   ): string;
   export function unregisterRefreshHandler(id: string): void;
+}
+
+declare module 'lightning/navigation' {
+  export interface PageReference {
+    type: string;
+    attributes?: Record<string, unknown>;
+    state?: Record<string, unknown>;
+  }
+  const NavigateKey: unique symbol;
+  const GenerateUrlKey: unique symbol;
+  export interface Navigation {
+    [NavigateKey](pageReference: PageReference, replace?: boolean): void;
+    [GenerateUrlKey](pageReference: PageReference): Promise<string>;
+  }
+  interface NavigationMixinFunction {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a mixin takes any constructor
+    <T extends new (...args: any[]) => object>(base: T): T & (new (...args: any[]) => Navigation);
+    readonly Navigate: typeof NavigateKey;
+    readonly GenerateUrl: typeof GenerateUrlKey;
+  }
+  export const NavigationMixin: NavigationMixinFunction;
 }

@@ -18,6 +18,14 @@ declare global {
     audioUrl: string;
     requests: Record<string, unknown>[];
     streamRequests: string[];
+    getCallRequests: string[];
+    getCallResolvedAt: number | null;
+    streamResolvedAt: number | null;
+    /** The benchmark's hook: called as a stubbed Apex call answers. */
+    onAnswer?: () => void;
+    linkRequests: Record<string, unknown>[];
+    navigations: unknown[];
+    refreshHandlers: (() => unknown)[];
     empHandlers: ((message: unknown) => void)[];
     emit: (payload: Record<string, unknown>) => void;
     mountedAt: number;

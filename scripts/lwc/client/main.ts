@@ -20,7 +20,10 @@ const element = createElement('c-call-timeline', { is: CallTimeline }) as HTMLEl
   recordId?: string;
   pageSize?: number;
 };
-element.recordId = state.recordId;
+// ?record=none: placed where there is no record (App Builder, a home page).
+if (state.recordId) {
+  element.recordId = state.recordId;
+}
 if (state.pageSize) {
   element.pageSize = state.pageSize;
 }

@@ -13,6 +13,12 @@ import { BUNDLE_DIR, BUNDLE_FILE, CLIENT_DIR } from './paths';
 
 const APEX_STUBS: Record<string, string> = {
   '@salesforce/apex/CallTimelineController.getCalls': path.join(CLIENT_DIR, 'stubs', 'getCalls.ts'),
+  '@salesforce/apex/CallTimelineController.getCall': path.join(CLIENT_DIR, 'stubs', 'getCall.ts'),
+  '@salesforce/apex/CallTimelineController.requestLink': path.join(
+    CLIENT_DIR,
+    'stubs',
+    'requestLink.ts'
+  ),
   '@salesforce/apex/CallRecordingController.getStreamUrl': path.join(
     CLIENT_DIR,
     'stubs',
@@ -20,6 +26,11 @@ const APEX_STUBS: Record<string, string> = {
   )
 };
 const EMP_STUB = path.join(CLIENT_DIR, 'stubs', 'empApi.ts');
+/** Platform services the npm base components do not provide outside Lightning Experience. */
+const SERVICE_STUBS: Record<string, string> = {
+  'lightning/navigation': path.join(CLIENT_DIR, 'stubs', 'navigation.ts'),
+  'lightning/refresh': path.join(CLIENT_DIR, 'stubs', 'refresh.ts')
+};
 const VIRTUAL = '\0rinkel-preview:';
 
 /** Platform modules → stubs; TypeScript → JavaScript before the LWC compiler sees it. */
@@ -32,6 +43,14 @@ function platformStubs(): Plugin {
       }
       if (source === 'lightning/empApi') {
         return EMP_STUB;
+      }
+      if (SERVICE_STUBS[source]) {
+        return SERVICE_STUBS[source];
+      }
+      // The npm package's gate stub turns every gate on; this one needs native shadow, which a
+      // page with synthetic shadow (as Lightning Experience) does not have.
+      if (source === '@salesforce/gate/bc.260.enableComboboxElementInternals') {
+        return `${VIRTUAL}gate-off`;
       }
       if (source.startsWith('@salesforce/label/c.')) {
         return `${VIRTUAL}label:${source.slice('@salesforce/label/c.'.length)}`;
@@ -49,6 +68,9 @@ function platformStubs(): Plugin {
       return null;
     },
     load(id) {
+      if (id === `${VIRTUAL}gate-off`) {
+        return 'export default { isOpen: () => false };';
+      }
       if (id.startsWith(`${VIRTUAL}label:`)) {
         const name = id.slice(`${VIRTUAL}label:`.length);
         return `export default (window.__RINKEL__.labels[${JSON.stringify(name)}] ?? ${JSON.stringify(name)});`;
@@ -93,6 +115,14 @@ export async function buildPreviewBundle(outDir: string = BUNDLE_DIR): Promise<s
       lwc({
         modules: [
           { name: 'c/callTimeline', path: path.join(lwcBundle('callTimeline'), 'callTimeline.ts') },
+          {
+            name: 'c/callTimelineGroup',
+            path: path.join(lwcBundle('callTimelineGroup'), 'callTimelineGroup.ts')
+          },
+          {
+            name: 'c/callTimelineItem',
+            path: path.join(lwcBundle('callTimelineItem'), 'callTimelineItem.ts')
+          },
           { npm: 'lightning-base-components' }
         ]
       })

@@ -4,7 +4,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CallEntry } from '../../../force-app/timeline/lwc/callTimeline/callView';
+<<<<<<< HEAD
 import { REPO_ROOT } from '../../core/paths';
+=======
+import { repoRoot } from '../../build-lwc';
+>>>>>>> timeline
 
 export const RECORD_ID = 'a015g00000WO1234AA';
 export const OTHER_RECORD_ID = 'a015g00000WO1187AA';
@@ -36,7 +40,11 @@ function readJson(file: string): unknown {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
 }
 
+<<<<<<< HEAD
 export function fixtureValues(root: string = REPO_ROOT): FixtureValues {
+=======
+export function fixtureValues(root: string = repoRoot()): FixtureValues {
+>>>>>>> timeline
   const dir = path.join(root, 'scripts', 'testing', 'fixtures', 'rinkel');
   try {
     const cdr = (
@@ -165,4 +173,74 @@ export function sampleCalls(count: number, now: number = Date.now(), elsewhere =
     });
   }
   return calls;
+}
+
+/**
+ * The cases that broke the sidebar: an anonymous 0-second call whose start a skewed clock puts
+ * in the future, a 10-hour call with a 4,000-character summary and long, emoji and many topics,
+ * a long international number, a missed call two months ago, an expired recording, several
+ * matches; with the same-number toggle also an unmatched call and one on a record with a long
+ * name.
+ */
+export function hostileCalls(now: number = Date.now()): CallEntry[] {
+  const v = fixtureValues();
+  const [first] = sampleCalls(1, now, 0);
+  const base = { ...first!, summary: null, sentiment: null, topics: [] };
+  const at = (i: number, minutesAgo: number, extra: Partial<CallEntry>): CallEntry => ({
+    ...base,
+    taskId: `00TRkH${String(i).padStart(9, '0')}AAA`,
+    callId: `hostile-${i}`,
+    startedAt: new Date(now - minutesAgo * 60_000).toISOString(),
+    ...extra
+  });
+  const longSummary = `${v.summary} `.repeat(40).slice(0, 4000);
+  return [
+    at(0, -3, {
+      externalNumber: null,
+      externalNumberDisplay: null,
+      durationSeconds: 0,
+      agentName: null
+    }),
+    at(1, 26 * 60, {
+      durationSeconds: 36_000,
+      summary: longSummary,
+      sentiment: 'NEGATIVE',
+      topics: [
+        'a very long topic about the delivery of a replacement item to a second address',
+        '🚚📦 levering',
+        'invoice',
+        'klacht over de bezorging en de communicatie daarover',
+        'retour'
+      ]
+    }),
+    at(2, 3 * 24 * 60, {
+      externalNumber: '+4915123456789012',
+      externalNumberDisplay: '+49 151 2345 6789 012',
+      durationSeconds: 75,
+      matchStatus: 'Multiple'
+    }),
+    at(3, 62 * 24 * 60, {
+      status: 'MISSED',
+      missedReason: 'OUTSIDE_BUSINESS_HOURS',
+      durationSeconds: 0,
+      agentName: null,
+      hasRecording: false,
+      recordingAvailableUntil: null
+    }),
+    at(4, 70 * 24 * 60, {
+      durationSeconds: 10_800,
+      recordingAvailableUntil: isoDate(now - 5 * 86_400_000)
+    }),
+    at(5, 5 * 60, {
+      linkedHere: false,
+      relatedRecordId: null,
+      relatedRecordName: null,
+      matchStatus: 'Unmatched'
+    }),
+    at(6, 8 * 60, {
+      linkedHere: false,
+      relatedRecordId: OTHER_RECORD_ID,
+      relatedRecordName: 'WO-1187 – Jansen Installatietechniek en Onderhoud B.V., Amersfoort'
+    })
+  ];
 }

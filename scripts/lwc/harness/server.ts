@@ -5,10 +5,14 @@ import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { CallEntry } from '../../../force-app/timeline/lwc/callTimeline/callView';
+<<<<<<< HEAD
 import { REPO_ROOT } from '../../core/paths';
+=======
+import { repoRoot } from '../../build-lwc';
+>>>>>>> timeline
 import { BUNDLE_DIR, BUNDLE_FILE } from './paths';
 import { type Language, loadLabels } from './labels';
-import { RECORD_ID, sampleCalls } from './sample-calls';
+import { RECORD_ID, hostileCalls, sampleCalls } from './sample-calls';
 
 const SLDS_ASSETS = path.join(
   REPO_ROOT,
@@ -25,6 +29,10 @@ export interface Scenario {
   delayMs: number;
   failWith: string | null;
   pageSize: number | null;
+  /** Width of the timeline's column in px (a record page sidebar is about 300); null = 2/3. */
+  width: number | null;
+  /** false for ?record=none: the component gets no record id. */
+  hasRecord: boolean;
 }
 
 export interface PreviewServer {
@@ -63,16 +71,18 @@ export function toneWav(seconds = 2, rate = 8000): Buffer {
   return buffer;
 }
 
-/** Query string → scenario: ?calls=3&lang=nl&listen=0&delay=300&fail=message&pageSize=20 */
+/** Query string → scenario: ?calls=3&lang=nl&listen=0&delay=300&fail=message&pageSize=20&width=300&set=hostile */
 export function scenarioFromQuery(query: URLSearchParams, calls?: CallEntry[]): Scenario {
   const count = Math.max(0, Math.min(Number(query.get('calls') ?? '3') || 0, 5000));
   return {
-    calls: calls ?? sampleCalls(count),
+    calls: calls ?? (query.get('set') === 'hostile' ? hostileCalls() : sampleCalls(count)),
     language: query.get('lang') === 'nl' ? 'nl' : 'en',
     canListen: query.get('listen') !== '0',
     delayMs: Math.max(0, Number(query.get('delay') ?? '0') || 0),
     failWith: query.get('fail'),
-    pageSize: query.get('pageSize') ? Number(query.get('pageSize')) : null
+    pageSize: query.get('pageSize') ? Number(query.get('pageSize')) : null,
+    width: Number(query.get('width')) > 0 ? Number(query.get('width')) : null,
+    hasRecord: query.get('record') !== 'none'
   };
 }
 
@@ -83,7 +93,7 @@ function escapeScript(json: string): string {
 export function pageHtml(scenario: Scenario, origin: string): string {
   const labels = loadLabels(scenario.language);
   const state = {
-    recordId: RECORD_ID,
+    recordId: scenario.hasRecord ? RECORD_ID : '',
     locale: scenario.language === 'nl' ? 'nl-NL' : 'en-US',
     timeZone: 'Europe/Amsterdam',
     labels,
@@ -95,6 +105,12 @@ export function pageHtml(scenario: Scenario, origin: string): string {
     audioUrl: `${origin}/audio/recording.wav`,
     requests: [],
     streamRequests: [],
+    getCallRequests: [],
+    getCallResolvedAt: null,
+    streamResolvedAt: null,
+    linkRequests: [],
+    navigations: [],
+    refreshHandlers: [],
     empHandlers: [],
     mountedAt: 0,
     firstRenderMs: null
@@ -108,7 +124,11 @@ export function pageHtml(scenario: Scenario, origin: string): string {
 <style>
   html, body { background: #f3f3f3; margin: 0; }
   .page { padding: 0.75rem; max-width: 1180px; }
-  .column { max-width: 720px; }
+  .column { max-width: 720px; }${
+    scenario.width === null
+      ? ''
+      : `\n  #timeline { flex: none; width: ${scenario.width}px; max-width: none; padding: 0; }`
+  }
   .details dt { color: #706e6b; font-size: 0.75rem; }
   .details dd { margin: 0 0 0.75rem; }
 </style>

@@ -1,61 +1,87 @@
 // Compiled from callTimeline.ts by scripts/build-lwc.ts. Do not edit: change the .ts and run npm run build:lwc.
 import { LightningElement, api } from 'lwc';
 import getCalls from '@salesforce/apex/CallTimelineController.getCalls';
-import getStreamUrl from '@salesforce/apex/CallRecordingController.getStreamUrl';
+import getCall from '@salesforce/apex/CallTimelineController.getCall';
 import { subscribe, unsubscribe, onError } from 'lightning/empApi';
+import { registerRefreshHandler, unregisterRefreshHandler } from 'lightning/refresh';
 import LOCALE from '@salesforce/i18n/locale';
 import TIME_ZONE from '@salesforce/i18n/timeZone';
 import { LABELS } from './labels';
-import { CHANNEL, REFRESH_DELAY_MS, CLOCK_TICK_MS, errorMessage, sameId, toView } from './callView';
+import { CHANNEL, REFRESH_DELAY_MS, CLOCK_TICK_MS, ViewCache, countText, errorMessage, mergeCall, sameCallId, sameId } from './callView';
 const DEFAULT_PAGE_SIZE = 20;
-/** A live refresh reloads what is on screen, up to the controller's maximum page. */
-const MAX_REFRESH_SIZE = 200;
+/** The controller's largest page: a refresh reloads what is on screen in pages of this size. */
+const MAX_PAGE_SIZE = 200;
+/** Narrower than this (a record page's sidebar is about 300 px), the filters become comboboxes. */
+export const NARROW_WIDTH_PX = 480;
+/** More changed calls than this in one burst: reloading is cheaper than asking one by one. */
+const MAX_CALLS_PER_BURST = 10;
 
-/** Ids only: event fields ignore sharing and field-level security, so no call data travels. */
+/** Rinkel_Call_Update__e: ids only (events ignore sharing and field access). */
 
 export default class CallTimeline extends LightningElement {
-  @api
-  recordId;
   /** Calls per page; App Builder may change it (5–100). */
   @api
   pageSize;
+  @api
+  get recordId() {
+    return this.currentRecordId;
+  }
+  set recordId(value) {
+    const changed = !sameId(value, this.currentRecordId);
+    this.currentRecordId = value;
+    // Another record in the same component instance (console tabs, record navigation): start over.
+    if (changed && this.connected) {
+      this.resetList();
+      void this.load(false);
+    }
+  }
   labels = LABELS;
   filter = 'all';
+  range = 'any';
   includeSameNumber = false;
   calls = [];
   hasMore = false;
   nextCursor = null;
   canListen = false;
+  total = null;
   state = 'loading';
   loadingMore = false;
   errorText = '';
+  canRetry = true;
   announcement = '';
   now = Date.now();
-  expandedIds = [];
-  overflowingIds = [];
-  playingId = null;
-  audioUrl = null;
-  fetchingId = null;
-  recordingErrors = {};
-  requestSeq = 0;
+  narrow = false;
+  currentRecordId;
+  connected = false;
+  /** Bumped by every load that replaces the list; an answer for an older one is dropped. */
+  generation = 0;
+  appendSeq = 0;
   focusTaskId = null;
+  playingTaskId = null;
+  playingRow = null;
   subscription = null;
-  disconnected = false;
   refreshTimer = null;
   clockTimer = null;
+  pendingCallIds = new Set();
+  pendingReload = false;
+  refreshHandlerId = null;
+  resizeObserver = null;
+  cache = new ViewCache();
   connectedCallback() {
-    this.disconnected = false;
+    this.connected = true;
     void this.load(false);
     void this.subscribeToUpdates();
-    // Agents keep the page open for hours: relative times, "summary pending" and recording
-    // expiry follow the clock without a reload (a minute is the finest unit shown).
+    // The standard refresh (RefreshEvent, e.g. after a quick action) reloads the timeline too.
+    this.refreshHandlerId = registerRefreshHandler(this, () => this.refresh());
+    // Agents keep the page open for hours: "just now", the day groups, "summary pending" and
+    // recording expiry follow the clock without a reload (a minute is the finest unit shown).
     // eslint-disable-next-line @lwc/lwc/no-async-operation
     this.clockTimer = setInterval(() => {
       this.now = Date.now();
     }, CLOCK_TICK_MS);
   }
   disconnectedCallback() {
-    this.disconnected = true;
+    this.connected = false;
     if (this.refreshTimer !== null) {
       clearTimeout(this.refreshTimer);
       this.refreshTimer = null;
@@ -68,66 +94,87 @@ export default class CallTimeline extends LightningElement {
       void unsubscribe(this.subscription);
       this.subscription = null;
     }
+    if (this.refreshHandlerId !== null) {
+      unregisterRefreshHandler(this.refreshHandlerId);
+      this.refreshHandlerId = null;
+    }
+    this.resizeObserver?.disconnect();
+    this.resizeObserver = null;
   }
   renderedCallback() {
+    this.observeWidth();
     if (this.focusTaskId !== null) {
       const item = this.template?.querySelector(`li[data-id="${this.focusTaskId}"]`);
       this.focusTaskId = null;
       item?.focus();
     }
-    const audio = this.template?.querySelector('audio[data-autoplay="true"]');
-    if (audio) {
-      audio.dataset.autoplay = 'false';
-      // Browsers may refuse to start without a fresh gesture; the controls are there anyway.
-      audio.play()?.catch(() => undefined);
-    }
-    this.measureSummaries();
   }
 
-  /** Offers "show more" for each collapsed summary that does not fit its two lines. */
-  measureSummaries() {
-    const clamped = this.template?.querySelectorAll('p.call-summary_clamped');
-    const found = new Set(this.overflowingIds);
-    clamped?.forEach(summary => {
-      const id = summary.closest('li.call')?.dataset.id;
-      if (id && summary.scrollHeight > summary.clientHeight + 1) {
-        found.add(id);
+  /** The column's width decides the toolbar (ResizeObserver: App Builder columns change width). */
+  observeWidth() {
+    // Checked before querying: a query over a thousand rows is what every render must avoid.
+    if (this.resizeObserver || typeof ResizeObserver === 'undefined') {
+      return;
+    }
+    const body = this.template?.querySelector('.timeline-body');
+    if (!body) {
+      return;
+    }
+    this.resizeObserver = new ResizeObserver(entries => {
+      const width = entries[0]?.contentRect.width ?? 0;
+      const narrow = width > 0 && width < NARROW_WIDTH_PX;
+      if (narrow !== this.narrow) {
+        this.narrow = narrow;
       }
     });
-    // Assigned only on a change, so the re-render it causes ends here.
-    if (found.size !== this.overflowingIds.length) {
-      this.overflowingIds = [...found];
-    }
+    this.resizeObserver.observe(body);
   }
-  get filterOptions() {
-    return [{
-      label: LABELS.filterAll,
-      value: 'all'
-    }, {
-      label: LABELS.filterInbound,
-      value: 'inbound'
-    }, {
-      label: LABELS.filterOutbound,
-      value: 'outbound'
-    }, {
-      label: LABELS.filterMissed,
-      value: 'missed'
-    }];
+
+  // The same arrays on every render: new ones would make the filters re-render with the list.
+  filterOptions = [{
+    label: LABELS.filterAll,
+    value: 'all'
+  }, {
+    label: LABELS.filterInbound,
+    value: 'inbound'
+  }, {
+    label: LABELS.filterOutbound,
+    value: 'outbound'
+  }, {
+    label: LABELS.filterMissed,
+    value: 'missed'
+  }];
+  rangeOptions = [{
+    label: LABELS.rangeAny,
+    value: 'any'
+  }, {
+    label: LABELS.rangeWeek,
+    value: 'week'
+  }, {
+    label: LABELS.rangeMonth,
+    value: 'month'
+  }, {
+    label: LABELS.rangeYear,
+    value: 'year'
+  }];
+  get wide() {
+    return !this.narrow;
   }
-  get views() {
-    const ctx = {
+  get toolbarClass() {
+    return this.narrow ? 'toolbar toolbar_narrow' : 'toolbar';
+  }
+
+  /** Calls grouped by day or month; views are built once per call and minute (ViewCache). */
+  get groups() {
+    return this.cache.groups(this.calls, {
       now: this.now,
       locale: LOCALE,
       timeZone: TIME_ZONE,
-      canListen: this.canListen,
-      expandedIds: new Set(this.expandedIds),
-      overflowingIds: new Set(this.overflowingIds),
-      playingId: this.playingId,
-      audioUrl: this.audioUrl,
-      fetchingId: this.fetchingId,
-      recordingErrors: this.recordingErrors
-    };
-    return this.calls.map(call => toView(call, ctx));
+      canListen: this.canListen
+    });
+  }
+  get countText() {
+    return this.state === 'ready' ? countText(this.total ?? this.calls.length, LOCALE) : '';
   }
   get isLoading() {
     return this.state === 'loading';
@@ -141,11 +188,14 @@ export default class CallTimeline extends LightningElement {
   get isEmpty() {
     return this.state === 'ready' && this.calls.length === 0;
   }
+  get filtered() {
+    return this.filter !== 'all' || this.range !== 'any';
+  }
   get emptyText() {
-    return this.filter === 'all' ? LABELS.empty : LABELS.emptyFiltered;
+    return this.filtered ? LABELS.emptyFiltered : LABELS.empty;
   }
   get emptyHint() {
-    return this.filter === 'all' ? LABELS.emptyHint : '';
+    return this.filtered ? '' : LABELS.emptyHint;
   }
   get showLoadMore() {
     return this.hasCalls && this.hasMore;
@@ -157,71 +207,152 @@ export default class CallTimeline extends LightningElement {
     const size = Number(this.pageSize);
     return Number.isInteger(size) && size > 0 ? size : DEFAULT_PAGE_SIZE;
   }
+  resetList() {
+    this.calls = [];
+    this.hasMore = false;
+    this.nextCursor = null;
+    this.total = null;
+    this.playingTaskId = null;
+    this.playingRow = null;
+    this.pendingCallIds.clear();
+    this.pendingReload = false;
+  }
+  request(cursor, pageSize) {
+    return {
+      recordId: this.currentRecordId,
+      request: {
+        filter: this.filter,
+        includeSameNumber: this.includeSameNumber,
+        pageSize,
+        cursor,
+        range: this.range
+      }
+    };
+  }
 
-  /** First page (reset) or the next one (append). */
-  async load(append, size) {
-    if (!this.recordId) {
-      return;
+  /**
+   * First page (reset) or the next one (append). Returns whether the answer was applied: a
+   * reload started meanwhile supersedes it.
+   */
+  async load(append) {
+    if (!this.currentRecordId) {
+      // On a page without a record (App Builder, a home page) there is nothing to load: say so.
+      this.generation++;
+      this.errorText = LABELS.noRecord;
+      this.canRetry = false;
+      this.state = 'error';
+      return false;
     }
-    const seq = ++this.requestSeq;
     if (append) {
-      this.loadingMore = true;
-    } else if (this.state !== 'ready' || size === undefined) {
-      this.state = 'loading';
+      return this.loadMore();
     }
+    const generation = ++this.generation;
+    this.state = 'loading';
+    this.loadingMore = false;
     try {
-      const page = await getCalls({
-        recordId: this.recordId,
-        request: {
-          filter: this.filter,
-          includeSameNumber: this.includeSameNumber,
-          pageSize: size ?? this.effectivePageSize,
-          cursor: append ? this.nextCursor : null
-        }
-      });
-      if (seq !== this.requestSeq || this.disconnected) {
-        return;
+      const page = await getCalls(this.request(null, this.effectivePageSize));
+      if (generation !== this.generation || !this.connected) {
+        return false;
       }
-      const incoming = page?.calls ?? [];
-      this.now = Date.now();
-      this.calls = append ? [...this.calls, ...incoming] : incoming;
-      if (append && incoming.length > 0) {
-        this.focusTaskId = incoming[0]?.taskId ?? null;
+      this.applyPage(page, page?.calls ?? []);
+      return true;
+    } catch (error) {
+      if (generation !== this.generation || !this.connected) {
+        return false;
       }
+      this.fail(error);
+      return false;
+    }
+  }
+  async loadMore() {
+    const generation = this.generation;
+    const seq = ++this.appendSeq;
+    this.loadingMore = true;
+    try {
+      const page = await getCalls(this.request(this.nextCursor, this.effectivePageSize));
+      if (generation !== this.generation || seq !== this.appendSeq || !this.connected) {
+        return false;
+      }
+      // A live update may have inserted a call of this page already: never show it twice.
+      const shown = new Set(this.calls.map(call => call.taskId));
+      const incoming = (page?.calls ?? []).filter(call => !shown.has(call.taskId));
+      this.calls = [...this.calls, ...incoming];
+      this.focusTaskId = incoming[0]?.taskId ?? null;
       this.hasMore = page?.hasMore === true;
       this.nextCursor = page?.nextCursor ?? null;
-      this.canListen = page?.canListen === true;
-      this.state = 'ready';
-      this.errorText = '';
+      this.total = page?.total ?? this.total;
+      return true;
     } catch (error) {
-      if (seq !== this.requestSeq || this.disconnected) {
-        return;
+      if (generation !== this.generation || seq !== this.appendSeq) {
+        return false;
       }
-      this.errorText = errorMessage(error);
-      this.state = 'error';
+      this.fail(error);
+      return false;
     } finally {
-      if (seq === this.requestSeq) {
+      if (seq === this.appendSeq) {
         this.loadingMore = false;
       }
     }
   }
+  applyPage(page, calls) {
+    this.now = Date.now();
+    this.calls = calls;
+    this.hasMore = page?.hasMore === true;
+    this.nextCursor = page?.nextCursor ?? null;
+    this.canListen = page?.canListen === true;
+    this.total = page?.total ?? null;
+    this.state = 'ready';
+    this.errorText = '';
+    this.canRetry = true;
+  }
+  fail(error) {
+    this.errorText = errorMessage(error);
+    this.canRetry = true;
+    this.state = 'error';
+  }
 
-  /** Reloads what is on screen (live update or the refresh button), keeping the agent's place. */
+  /**
+   * Reloads everything on screen (refresh button, the standard refresh): as many calls as are
+   * loaded, in pages the controller allows, so the agent keeps their place. Announced only when
+   * this reload is the one that ended up on screen.
+   */
   async refresh() {
-    const size = Math.min(Math.max(this.calls.length, this.effectivePageSize), MAX_REFRESH_SIZE);
-    // A live region speaks only when its text changes: cleared first, so every update is heard,
-    // and only a successful reload is announced (a failure has its own alert).
+    if (!this.currentRecordId) {
+      return false;
+    }
+    const generation = ++this.generation;
+    const wanted = Math.max(this.calls.length, this.effectivePageSize);
+    // A live region speaks only when its text changes: cleared first, so every update is heard.
     this.announcement = '';
-    await this.load(false, size);
-    if (this.state === 'ready') {
+    try {
+      let calls = [];
+      let page = null;
+      let cursor = null;
+      do {
+        const size = Math.min(wanted - calls.length, MAX_PAGE_SIZE);
+        // eslint-disable-next-line no-await-in-loop -- each page starts after the previous one's cursor
+        page = await getCalls(this.request(cursor, size));
+        if (generation !== this.generation || !this.connected) {
+          return false;
+        }
+        calls = [...calls, ...(page?.calls ?? [])];
+        cursor = page?.nextCursor ?? null;
+      } while (page?.hasMore === true && cursor !== null && calls.length < wanted);
+      this.applyPage(page, calls);
       this.announcement = LABELS.liveUpdate;
+      return true;
+    } catch (error) {
+      if (generation === this.generation && this.connected) {
+        this.fail(error);
+      }
+      return false;
     }
   }
   async subscribeToUpdates() {
     try {
       onError(() => undefined);
       const subscription = await subscribe(CHANNEL, -1, message => this.handleCallUpdate(message));
-      if (this.disconnected) {
+      if (!this.connected) {
         void unsubscribe(subscription);
       } else {
         this.subscription = subscription;
@@ -233,39 +364,97 @@ export default class CallTimeline extends LightningElement {
   }
   handleCallUpdate(message) {
     const payload = message?.data?.payload;
-    if (!payload || !this.concerns(payload)) {
+    const callId = payload?.Call_Id__c?.trim();
+    if (!payload || this.state !== 'ready') {
+      return;
+    }
+    if (callId && this.concerns(payload, callId)) {
+      this.pendingCallIds.add(callId.toLowerCase());
+    } else if (!callId && sameId(payload.Record_Id__c, this.currentRecordId)) {
+      // An event about this record without a call id: nothing to re-read one by one, reload.
+      this.pendingReload = true;
+    } else {
       return;
     }
     if (this.refreshTimer !== null) {
       clearTimeout(this.refreshTimer);
     }
-    // Debounce, not polling: one reload per burst of events (lwc/no-async-operation is about
-    // timing hacks, this is deliberate).
+    // Debounce, not polling: one round of re-queries per burst of events (lwc/no-async-operation
+    // is about timing hacks, this is deliberate).
     // eslint-disable-next-line @lwc/lwc/no-async-operation
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = null;
-      void this.refresh();
+      void this.applyUpdates();
     }, REFRESH_DELAY_MS);
   }
 
   /**
-   * Whether an update may change what is on screen: a call of this record, or a call shown here
-   * (it may have moved to another record). With the same-number toggle on, any other call may be
-   * of a number shown here; the event does not say (it carries no number), so the reload decides,
-   * in user mode (getCalls), showing only what this user may see.
+   * Whether an event may change this list: a call of this record, a call on screen (it may have
+   * moved away), or — with the same-number toggle on — any call, which the controller then checks
+   * against this record's own numbers. The event itself carries no number.
    */
-  concerns(payload) {
-    if (sameId(payload.Record_Id__c, this.recordId)) {
-      return true;
+  concerns(payload, callId) {
+    return sameId(payload.Record_Id__c, this.currentRecordId) || this.includeSameNumber || this.calls.some(call => sameCallId(call.callId, callId));
+  }
+
+  /** Re-reads the changed calls in user mode and puts each in place: scroll and pages stay. */
+  async applyUpdates() {
+    const callIds = [...this.pendingCallIds];
+    const reload = this.pendingReload;
+    this.pendingCallIds.clear();
+    this.pendingReload = false;
+    if (reload || callIds.length > MAX_CALLS_PER_BURST) {
+      await this.refresh();
+      return;
     }
-    const callId = payload.Call_Id__c;
-    if (!callId) {
-      return false;
+    if (callIds.length === 0) {
+      return;
     }
-    return this.includeSameNumber || this.calls.some(call => call.callId === callId);
+    const generation = this.generation;
+    this.announcement = '';
+    let entries;
+    try {
+      entries = await Promise.all(callIds.map(async callId => (await getCall({
+        recordId: this.currentRecordId,
+        callId
+      })) ?? null));
+    } catch {
+      // One call that cannot be read again: the list stays as it is until the next refresh.
+      return;
+    }
+    // A reload that started meanwhile brings the calls itself.
+    if (generation !== this.generation || !this.connected || this.state !== 'ready') {
+      return;
+    }
+    let calls = this.calls;
+    let total = this.total;
+    let changed = false;
+    const list = {
+      filter: this.filter,
+      range: this.range,
+      includeSameNumber: this.includeSameNumber,
+      now: Date.now()
+    };
+    callIds.forEach((callId, index) => {
+      const merged = mergeCall(calls, callId, entries[index] ?? null, list, this.hasMore);
+      calls = merged.calls;
+      total = total === null ? null : Math.max(0, total + merged.delta);
+      changed = changed || merged.changed;
+    });
+    // `now` stays as it is: it moves once a minute for every call, and moving it here would
+    // rebuild every call's view for one changed call (a new call reads "just now" either way).
+    if (changed) {
+      this.calls = calls;
+      this.announcement = LABELS.liveUpdate;
+    }
+    this.total = total;
   }
   handleFilterChange(event) {
     this.filter = event.detail.value;
+    void this.load(false);
+  }
+  handleRangeChange(event) {
+    this.range = event.detail.value;
     void this.load(false);
   }
   handleSameNumberChange(event) {
@@ -283,45 +472,16 @@ export default class CallTimeline extends LightningElement {
   handleRefresh() {
     void this.refresh();
   }
-  handleToggleSummary(event) {
-    const id = event.currentTarget.dataset.id ?? '';
-    this.expandedIds = this.expandedIds.includes(id) ? this.expandedIds.filter(expanded => expanded !== id) : [...this.expandedIds, id];
-  }
-  async handlePlay(event) {
-    const id = event.currentTarget.dataset.id ?? '';
-    if (!id || this.fetchingId !== null) {
-      return;
+
+  /** Only one recording plays at a time: the row that played before stops. */
+  handlePlayStart(event) {
+    const taskId = event.detail.taskId;
+    // The row itself is kept (not looked up by id): no query over every row on screen.
+    const row = event.target;
+    if (this.playingRow && this.playingRow !== row && this.playingTaskId !== taskId) {
+      this.playingRow.stopPlayback?.();
     }
-    this.fetchingId = id;
-    this.recordingErrors = {
-      ...this.recordingErrors,
-      [id]: ''
-    };
-    try {
-      // Fetched on every click: Rinkel's stream URLs expire after a few hours.
-      const url = await getStreamUrl({
-        taskId: id
-      });
-      // Only one recording plays at a time: the previous player leaves the page.
-      this.playingId = id;
-      this.audioUrl = url;
-    } catch (error) {
-      this.recordingErrors = {
-        ...this.recordingErrors,
-        [id]: errorMessage(error) || LABELS.recordingError
-      };
-    } finally {
-      this.fetchingId = null;
-    }
-  }
-  handleAudioError() {
-    if (this.playingId) {
-      this.recordingErrors = {
-        ...this.recordingErrors,
-        [this.playingId]: LABELS.recordingError
-      };
-    }
-    this.playingId = null;
-    this.audioUrl = null;
+    this.playingTaskId = taskId;
+    this.playingRow = row;
   }
 }

@@ -1,5 +1,7 @@
 // Turns the Apex DTO into what the template shows. Pure functions of (call, context), so jest,
-// the browser test and the benchmark exercise exactly what agents see.
+// the browser test and the benchmark exercise exactly what agents see. The view of a call depends
+// only on the call, the minute and the user's locale and zone: the component builds it once per
+// call and minute (see ViewCache), never on every render, and the Intl formatters are cached.
 import { LABELS, formatLabel } from './labels';
 
 /** CallTimelineEntry as Apex serialises it (Datetime as ISO 8601, Date as yyyy-mm-dd). */
@@ -24,6 +26,8 @@ export interface CallEntry {
   hasRecording: boolean;
   recordingAvailableUntil?: string | null;
   hasVoicemail: boolean;
+  /** Whether the agent may edit the Task ("Add a note"). */
+  canEdit?: boolean | null;
 }
 
 /** CallTimelineController.Page */
@@ -32,34 +36,42 @@ export interface CallPage {
   hasMore: boolean;
   nextCursor?: string | null;
   canListen: boolean;
+  /** Calls on all pages for this filter and range, at most COUNT_CAP + 1. */
+  total?: number | null;
 }
 
 export type CallFilter = 'all' | 'inbound' | 'outbound' | 'missed';
+export type CallRange = 'any' | 'week' | 'month' | 'year';
 
 export interface ViewContext {
   now: number;
   locale: string;
   timeZone: string;
   canListen: boolean;
-  expandedIds: ReadonlySet<string>;
-  /** Calls whose collapsed summary was measured to need more than two lines. */
-  overflowingIds: ReadonlySet<string>;
-  playingId: string | null;
-  audioUrl: string | null;
-  fetchingId: string | null;
-  recordingErrors: Readonly<Record<string, string>>;
 }
 
 export interface Badge {
   key: string;
   label: string;
   className: string;
+  /** A record to open (the other record a call is linked to), else null. */
+  recordId: string | null;
   url: string | null;
+}
+
+export interface Topic {
+  key: string;
+  label: string;
 }
 
 export interface CallView {
   taskId: string;
+  callId: string;
   startedAt: string;
+  /** yyyy-mm-dd in the user's zone, and the group (day or month) the call is listed under. */
+  dayKey: string;
+  groupKey: string;
+  groupTitle: string;
   itemClass: string;
   iconClass: string;
   directionIcon: string;
@@ -67,93 +79,147 @@ export interface CallView {
   statusText: string;
   statusClass: string;
   numberText: string;
-  relativeTime: string;
+  /** Direction, outcome, who and when: what a screen reader hears for the call's heading. */
+  headingText: string;
+  whenText: string;
   absoluteTime: string;
+  showDuration: boolean;
   durationText: string;
+  showAgent: boolean;
   agentText: string;
+  hasMeta: boolean;
   badges: Badge[];
+  hasBadges: boolean;
   hasSentiment: boolean;
   sentimentText: string;
   sentimentClass: string;
   hasTopics: boolean;
-  topics: { key: string; label: string }[];
+  topics: Topic[];
+  hasMoreTopics: boolean;
+  moreTopicsText: string;
+  moreTopicsTitle: string;
+  moreTopicsLabel: string;
   hasSummary: boolean;
   summary: string;
-  summaryClass: string;
+  /** Long enough to get "Show less" at its top as well, and a bounded scroll when expanded. */
+  summaryLong: boolean;
   summaryId: string;
   summaryPending: boolean;
-  canExpand: boolean;
-  expanded: string;
-  toggleText: string;
   showPlay: boolean;
   playLabel: string;
   /** The visible label plus who and when, so screen readers can tell the Play buttons apart. */
   playAriaLabel: string;
-  fetching: boolean;
-  playing: boolean;
-  audioUrl: string | null;
   audioLabel: string;
   recordingNote: string;
   recordingExpired: boolean;
-  recordingError: string;
+  /** Row menu: open the Task (always), request a link here, add a note. */
+  menuLabel: string;
+  canLink: boolean;
+  canEdit: boolean;
+  relatedRecordId: string | null;
 }
 
-/** Published by CallTaskService after Tasks are upserted (fields Record_Id__c, Call_Id__c: ids only). */
+/** Published by CallTaskService after Tasks are upserted; carries ids only (Call_Id__c, Record_Id__c). */
 export const CHANNEL = '/event/Rinkel_Call_Update__e';
-/** Events for one batch of calls arrive together; one reload answers all of them. */
+/** Events for one batch of calls arrive together; one round of re-queries answers all of them. */
 export const REFRESH_DELAY_MS = 400;
-/** How often "5 minutes ago", "summary pending" and recording expiry are brought up to date. */
+/** How often "just now", the day groups, "summary pending" and recording expiry are brought up to date. */
 export const CLOCK_TICK_MS = 60_000;
+/** At most this many topics are shown; the rest is "+N" with the names in its title. */
+export const MAX_TOPICS = 3;
+/** A summary this long gets "Show less" above it too and scrolls within a bounded box. */
+export const LONG_SUMMARY_CHARS = 600;
+/** "Recording available until …" is shown only this close to the last playable day. */
+export const EXPIRY_NOTICE_DAYS = 7;
+/** The header says "2,000+ calls" past this (CallTimelineController.COUNT_CAP). */
+export const COUNT_CAP = 2000;
 
 const DAY_MS = 86_400_000;
 /** Insights arrive minutes after a call; past a day, a missing summary will not come any more. */
 const SUMMARY_WAIT_MS = DAY_MS;
+/** A call that started less than this ago — or "in the future" by a skewed clock — is "just now". */
+const JUST_NOW_MS = 60_000;
 
+// ---------------------------------------------------------------------------------------------
+// Intl formatters, created once per locale, zone and options (creating one costs far more than
+// using it; a page of 1,000 calls used to create 4,000 per render).
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+export function dateTimeFormat(
+  locale: string,
+  timeZone: string,
+  options: Intl.DateTimeFormatOptions
+): Intl.DateTimeFormat {
+  const key = `${locale}|${timeZone}|${JSON.stringify(options)}`;
+  let format = formatters.get(key);
+  if (!format) {
+    try {
+      format = new Intl.DateTimeFormat(locale, { ...options, timeZone });
+    } catch {
+      // An unknown zone or locale must not take the timeline down; the browser's defaults do.
+      format = new Intl.DateTimeFormat(undefined, options);
+    }
+    formatters.set(key, format);
+  }
+  return format;
+}
+
+/** How many formatters exist (the benchmark and the tests check that this stays flat). */
+export function formatterCount(): number {
+  return formatters.size;
+}
+
+// The locale's own short time: "8:05 AM" in the US, "08:05" in the Netherlands.
+const TIME: Intl.DateTimeFormatOptions = { timeStyle: 'short' };
+const DAY_MONTH: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short' };
+const DAY_MONTH_YEAR: Intl.DateTimeFormatOptions = {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric'
+};
+const MONTH_YEAR: Intl.DateTimeFormatOptions = { month: 'long', year: 'numeric' };
+const FULL: Intl.DateTimeFormatOptions = { dateStyle: 'full', timeStyle: 'short' };
+const KEY: Intl.DateTimeFormatOptions = { year: 'numeric', month: '2-digit', day: '2-digit' };
+
+// ---------------------------------------------------------------------------------------------
+// Durations and dates
+
+/** "45 s", "1 min 15 s", "3 h 0 min": as people read a call's length (never "180:00"). */
 export function formatDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || seconds < 0 || !Number.isFinite(seconds)) {
     return '';
   }
   const whole = Math.round(seconds);
-  const rest = whole % 60;
-  return `${Math.floor(whole / 60)}:${rest < 10 ? '0' : ''}${rest}`;
+  if (whole < 60) {
+    return formatLabel(LABELS.durationSeconds, String(whole));
+  }
+  if (whole < 3600) {
+    return formatLabel(LABELS.durationMinutes, String(Math.floor(whole / 60)), String(whole % 60));
+  }
+  return formatLabel(
+    LABELS.durationHours,
+    String(Math.floor(whole / 3600)),
+    String(Math.floor((whole % 3600) / 60))
+  );
 }
 
-const RELATIVE_STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
-  ['second', 60],
-  ['minute', 60],
-  ['hour', 24],
-  ['day', 7],
-  ['week', 4.345],
-  ['month', 12],
-  ['year', Number.POSITIVE_INFINITY]
-];
-
-export function relativeTime(iso: string, now: number, locale: string): string {
-  const then = Date.parse(iso);
-  if (Number.isNaN(then)) {
-    return '';
-  }
-  const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
-  let value = (then - now) / 1000;
-  if (Math.abs(value) < 45) {
-    return format.format(0, 'second');
-  }
-  for (const [unit, size] of RELATIVE_STEPS) {
-    if (Math.abs(value) < size) {
-      return format.format(Math.round(value), unit);
-    }
-    value /= size;
-  }
-  return '';
+/** The calendar day of an instant in the user's time zone, as yyyy-mm-dd. */
+export function dayKeyOf(time: number, timeZone: string): string {
+  return dateTimeFormat('en-CA', timeZone, KEY).format(time);
 }
 
-function dateTimeFormat(locale: string, timeZone: string, options: Intl.DateTimeFormatOptions) {
-  try {
-    return new Intl.DateTimeFormat(locale, { ...options, timeZone });
-  } catch {
-    // An unknown zone or locale must not take the timeline down; the browser's defaults do.
-    return new Intl.DateTimeFormat(undefined, options);
-  }
+/** Today in the user's time zone as yyyy-mm-dd, to compare with Apex Dates. */
+export function todayIn(now: number, timeZone: string): string {
+  return dayKeyOf(now, timeZone);
+}
+
+/** The calendar day before a yyyy-mm-dd day (not "24 hours ago", which DST makes wrong). */
+export function previousDay(dayKey: string): string {
+  const [year, month, day] = dayKey.split('-').map(Number);
+  return new Date(Date.UTC(year ?? 1970, (month ?? 1) - 1, (day ?? 1) - 1))
+    .toISOString()
+    .slice(0, 10);
 }
 
 export function absoluteTime(iso: string, locale: string, timeZone: string): string {
@@ -161,7 +227,56 @@ export function absoluteTime(iso: string, locale: string, timeZone: string): str
   if (Number.isNaN(then)) {
     return '';
   }
-  return dateTimeFormat(locale, timeZone, { dateStyle: 'full', timeStyle: 'short' }).format(then);
+  return dateTimeFormat(locale, timeZone, FULL).format(then);
+}
+
+/**
+ * When a call started, as the standard activity timeline says it: "just now" (also for a start
+ * a skewed clock puts in the future), the time today, "Yesterday 16:02", then the date — with
+ * the year only when it is not this year. Calendar days in the user's time zone.
+ */
+export function whenText(iso: string, now: number, locale: string, timeZone: string): string {
+  const then = Date.parse(iso);
+  if (Number.isNaN(then)) {
+    return '';
+  }
+  if (now - then < JUST_NOW_MS) {
+    return LABELS.justNow;
+  }
+  const today = dayKeyOf(now, timeZone);
+  const day = dayKeyOf(then, timeZone);
+  const time = dateTimeFormat(locale, timeZone, TIME).format(then);
+  if (day === today) {
+    return time;
+  }
+  if (day === previousDay(today)) {
+    return formatLabel(LABELS.yesterdayAt, time);
+  }
+  const sameYear = day.slice(0, 4) === today.slice(0, 4);
+  return dateTimeFormat(locale, timeZone, sameYear ? DAY_MONTH : DAY_MONTH_YEAR).format(then);
+}
+
+/** The group a call is listed under: Today, Yesterday, then one group per month. */
+export function groupOf(
+  iso: string,
+  now: number,
+  locale: string,
+  timeZone: string
+): { key: string; title: string } {
+  const then = Date.parse(iso);
+  const today = dayKeyOf(now, timeZone);
+  const day = Number.isNaN(then) ? today : dayKeyOf(Math.min(then, now), timeZone);
+  if (day === today) {
+    return { key: 'today', title: LABELS.groupToday };
+  }
+  if (day === previousDay(today)) {
+    return { key: 'yesterday', title: LABELS.groupYesterday };
+  }
+  const title = dateTimeFormat(locale, timeZone, MONTH_YEAR).format(then);
+  return {
+    key: `month-${day.slice(0, 7)}`,
+    title: title.charAt(0).toLocaleUpperCase(locale) + title.slice(1)
+  };
 }
 
 /** Apex Date (yyyy-mm-dd), shown as a date in the user's locale. */
@@ -173,14 +288,33 @@ export function formatDate(isoDate: string, locale: string): string {
   return dateTimeFormat(locale, 'UTC', { dateStyle: 'medium' }).format(then);
 }
 
-/** Today in the user's time zone as yyyy-mm-dd, to compare with Apex Dates. */
-export function todayIn(now: number, timeZone: string): string {
-  return dateTimeFormat('en-CA', timeZone, {
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit'
-  }).format(now);
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+function numberFormat(locale: string): Intl.NumberFormat {
+  let format = numberFormats.get(locale);
+  if (!format) {
+    format = new Intl.NumberFormat(locale);
+    numberFormats.set(locale, format);
+  }
+  return format;
 }
+
+/** "12 calls", "1 call", "2,000+ calls"; '' while unknown. */
+export function countText(total: number | null | undefined, locale: string): string {
+  if (total === null || total === undefined || total < 0) {
+    return '';
+  }
+  if (total === 1) {
+    return LABELS.countOne;
+  }
+  const format = numberFormat(locale);
+  return total > COUNT_CAP
+    ? formatLabel(LABELS.countMore, format.format(COUNT_CAP))
+    : formatLabel(LABELS.count, format.format(total));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Status, direction, badges
 
 export function statusText(
   status: string | null | undefined,
@@ -252,48 +386,48 @@ function directionOf(call: CallEntry): { icon: string; text: string; kind: CallK
   return { icon: DIRECTION_ICONS[kind], text, kind };
 }
 
+function isMissed(call: CallEntry): boolean {
+  return (call.status ?? '').toUpperCase() === 'MISSED';
+}
+
 function statusClass(call: CallEntry): string {
   const status = (call.status ?? '').toUpperCase();
   if (status === 'MISSED') {
-    return 'call-status slds-text-color_error';
+    return 'call-status call-status_missed';
   }
   if (status === 'ANSWERED') {
     return 'call-status call-status_answered';
   }
-  return 'call-status slds-text-color_weak';
+  return 'call-status call-status_other';
 }
 
+/** Only the exceptions: a call linked elsewhere, unmatched, or matching several records. */
 function badges(call: CallEntry): Badge[] {
   const list: Badge[] = [];
-  if (!call.linkedHere) {
-    if (call.relatedRecordId) {
-      list.push({
-        key: 'other',
-        label: formatLabel(LABELS.badgeLinkedOther, call.relatedRecordName ?? call.relatedRecordId),
-        className: 'slds-badge slds-badge_inverse call-badge',
-        url: `/lightning/r/${call.relatedRecordId}/view`
-      });
-    } else {
-      list.push({
-        key: 'unmatched',
-        label: LABELS.badgeUnmatched,
-        className: 'slds-badge slds-theme_warning call-badge',
-        url: null
-      });
-    }
-  } else {
+  const match = (call.matchStatus ?? '').toLowerCase();
+  if (!call.linkedHere && call.relatedRecordId) {
     list.push({
-      key: 'linked',
-      label: LABELS.badgeLinked,
-      className: 'slds-badge slds-badge_lightest call-badge',
+      key: 'other',
+      label: formatLabel(LABELS.badgeLinkedOther, call.relatedRecordName ?? call.relatedRecordId),
+      className: 'slds-badge call-badge call-badge_other',
+      recordId: call.relatedRecordId,
+      url: `/lightning/r/${call.relatedRecordId}/view`
+    });
+  } else if (!call.relatedRecordId || match === 'unmatched') {
+    list.push({
+      key: 'unmatched',
+      label: LABELS.badgeUnmatched,
+      className: 'slds-badge call-badge call-badge_warning',
+      recordId: null,
       url: null
     });
   }
-  if ((call.matchStatus ?? '').toLowerCase() === 'multiple') {
+  if (match === 'multiple') {
     list.push({
       key: 'multiple',
       label: LABELS.badgeMultiple,
-      className: 'slds-badge slds-theme_warning call-badge',
+      className: 'slds-badge call-badge call-badge_warning',
+      recordId: null,
       url: null
     });
   }
@@ -305,14 +439,14 @@ function sentimentOf(value: string | null | undefined): { text: string; classNam
     case 'POSITIVE':
       return {
         text: LABELS.sentimentPositive,
-        className: 'slds-badge slds-theme_success call-sentiment'
+        className: 'call-sentiment call-sentiment_positive'
       };
     case 'NEUTRAL':
-      return { text: LABELS.sentimentNeutral, className: 'slds-badge call-sentiment' };
+      return { text: LABELS.sentimentNeutral, className: 'call-sentiment call-sentiment_neutral' };
     case 'NEGATIVE':
       return {
         text: LABELS.sentimentNegative,
-        className: 'slds-badge slds-theme_error call-sentiment'
+        className: 'call-sentiment call-sentiment_negative'
       };
     default:
       return null;
@@ -321,76 +455,261 @@ function sentimentOf(value: string | null | undefined): { text: string; classNam
 
 function recordingState(call: CallEntry, ctx: ViewContext) {
   const until = call.recordingAvailableUntil ?? null;
-  const expired = call.hasRecording && until !== null && until < todayIn(ctx.now, ctx.timeZone);
+  const today = todayIn(ctx.now, ctx.timeZone);
+  // Playable through its available-until day, in the user's time zone (as the Apex check).
+  const expired = call.hasRecording && until !== null && until < today;
   const playable = (call.hasRecording && !expired) || (!call.hasRecording && call.hasVoicemail);
   let note = '';
-  if (call.hasRecording && until !== null) {
-    note = formatLabel(
-      expired ? LABELS.recordingExpired : LABELS.recordingAvailableUntil,
-      formatDate(until, ctx.locale)
-    );
+  // Without a way to play there is nothing to say about availability.
+  if (ctx.canListen && call.hasRecording && until !== null) {
+    if (expired) {
+      note = formatLabel(LABELS.recordingExpired, formatDate(until, ctx.locale));
+    } else if (
+      Date.parse(`${until}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`) <
+      EXPIRY_NOTICE_DAYS * DAY_MS
+    ) {
+      note = formatLabel(LABELS.recordingAvailableUntil, formatDate(until, ctx.locale));
+    }
   }
   return { expired, playable, note };
+}
+
+function topicsOf(call: CallEntry) {
+  const all = (call.topics ?? []).map((topic) => topic.trim()).filter((topic) => topic !== '');
+  const shown = all.slice(0, MAX_TOPICS);
+  const rest = all.slice(MAX_TOPICS);
+  return {
+    shown: shown.map((topic, index) => ({ key: `${index}-${topic}`, label: topic })),
+    rest
+  };
 }
 
 export function toView(call: CallEntry, ctx: ViewContext): CallView {
   const direction = directionOf(call);
   const sentiment = sentimentOf(call.sentiment);
   const summary = (call.summary ?? '').trim();
-  const expanded = ctx.expandedIds.has(call.taskId);
-  // Every summary starts clamped to two lines; "show more" appears once the component has
-  // measured that the text needs more room than that (it depends on the column's width).
-  const canExpand = expanded || ctx.overflowingIds.has(call.taskId);
   const age = ctx.now - Date.parse(call.startedAt);
   const recording = recordingState(call, ctx);
   const numberText = call.externalNumberDisplay || call.externalNumber || LABELS.anonymous;
-  const playing = ctx.playingId === call.taskId && ctx.audioUrl !== null;
-  const topics = (call.topics ?? []).filter((topic) => topic.trim() !== '');
+  const topics = topicsOf(call);
   const playLabel = call.hasRecording ? LABELS.play : LABELS.playVoicemail;
   const absolute = absoluteTime(call.startedAt, ctx.locale, ctx.timeZone);
+  const when = whenText(call.startedAt, ctx.now, ctx.locale, ctx.timeZone);
+  const group = groupOf(call.startedAt, ctx.now, ctx.locale, ctx.timeZone);
+  const status = statusText(call.status, call.missedReason);
+  const missed = isMissed(call);
+  const duration = formatDuration(call.durationSeconds);
+  // A missed call has no length and no agent: its reason is what matters.
+  const showDuration = !missed && duration !== '' && (call.durationSeconds ?? 0) > 0;
+  const showAgent = !missed && !!call.agentName;
+  const badgeList = badges(call);
+  const match = (call.matchStatus ?? '').toLowerCase();
+  const headingText = formatLabel(LABELS.callHeading, direction.text, status, numberText, absolute);
+  const then = Date.parse(call.startedAt);
   return {
     taskId: call.taskId,
+    callId: call.callId,
     startedAt: call.startedAt,
-    itemClass: `slds-timeline__item_expandable slds-timeline__item_call call-item call-item_${direction.kind}`,
-    iconClass: `call-icon call-icon_${direction.kind} slds-timeline__icon`,
+    dayKey: Number.isNaN(then) ? '' : dayKeyOf(then, ctx.timeZone),
+    groupKey: group.key,
+    groupTitle: group.title,
+    itemClass: `slds-timeline__item_expandable call-item call-item_${direction.kind}`,
+    iconClass: `call-icon call-icon_${direction.kind}`,
     directionIcon: direction.icon,
     directionText: direction.text,
-    statusText: statusText(call.status, call.missedReason),
+    statusText: status,
     statusClass: statusClass(call),
     numberText,
-    relativeTime: relativeTime(call.startedAt, ctx.now, ctx.locale),
+    headingText,
+    whenText: when,
     absoluteTime: absolute,
-    durationText: formatDuration(call.durationSeconds),
-    agentText: call.agentName || LABELS.noAgent,
-    badges: badges(call),
+    showDuration,
+    durationText: duration,
+    showAgent,
+    agentText: call.agentName ?? '',
+    hasMeta: showDuration || showAgent,
+    badges: badgeList,
+    hasBadges: badgeList.length > 0,
     hasSentiment: sentiment !== null,
     sentimentText: sentiment ? formatLabel(LABELS.sentimentLabel, sentiment.text) : '',
     sentimentClass: sentiment?.className ?? '',
-    hasTopics: topics.length > 0,
-    topics: topics.map((topic, index) => ({ key: `${index}-${topic}`, label: topic })),
+    hasTopics: topics.shown.length > 0,
+    topics: topics.shown,
+    hasMoreTopics: topics.rest.length > 0,
+    moreTopicsText: formatLabel(LABELS.topicsMore, String(topics.rest.length)),
+    moreTopicsTitle: topics.rest.join(', '),
+    moreTopicsLabel: formatLabel(LABELS.topicsMoreLabel, topics.rest.join(', ')),
     hasSummary: summary !== '',
     summary,
-    summaryClass: expanded ? 'call-summary' : 'call-summary call-summary_clamped',
+    summaryLong: summary.length > LONG_SUMMARY_CHARS,
     summaryId: `summary-${call.taskId}`,
     summaryPending:
       summary === '' &&
       (call.status ?? '').toUpperCase() === 'ANSWERED' &&
       age >= 0 &&
       age < SUMMARY_WAIT_MS,
-    canExpand,
-    expanded: expanded ? 'true' : 'false',
-    toggleText: expanded ? LABELS.showLess : LABELS.showMore,
-    showPlay: ctx.canListen && recording.playable && !playing,
+    showPlay: ctx.canListen && recording.playable,
     playLabel,
     playAriaLabel: `${playLabel} – ${numberText}, ${absolute}`,
-    fetching: ctx.fetchingId === call.taskId,
-    playing,
-    audioUrl: playing ? ctx.audioUrl : null,
     audioLabel: formatLabel(LABELS.recordingPlayer, numberText),
     recordingNote: recording.note,
     recordingExpired: recording.expired,
-    recordingError: ctx.recordingErrors[call.taskId] ?? ''
+    menuLabel: formatLabel(LABELS.rowActions, headingText),
+    canLink: !call.linkedHere
+      ? match === 'unmatched' || match === 'multiple' || !call.relatedRecordId
+      : match === 'multiple',
+    canEdit: call.canEdit === true,
+    relatedRecordId: call.relatedRecordId ?? null
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Views built once per call and minute; groups rebuilt only when the calls or the minute change.
+
+export interface CallGroup {
+  key: string;
+  title: string;
+  items: CallView[];
+}
+
+export class ViewCache {
+  private views = new WeakMap<object, { stamp: string; view: CallView }>();
+  private last: { calls: readonly CallEntry[]; stamp: string; groups: CallGroup[] } | null = null;
+  /** How many views were built since the cache was made (the tests count them). */
+  built = 0;
+
+  groups(calls: readonly CallEntry[], ctx: ViewContext): CallGroup[] {
+    const stamp = `${Math.floor(ctx.now / CLOCK_TICK_MS)}|${ctx.canListen}|${ctx.locale}|${ctx.timeZone}`;
+    if (this.last && this.last.calls === calls && this.last.stamp === stamp) {
+      return this.last.groups;
+    }
+    const groups: CallGroup[] = [];
+    let current: CallGroup | null = null;
+    for (const call of calls) {
+      const view = this.view(call, ctx, stamp);
+      if (!current || current.key !== view.groupKey) {
+        current = { key: view.groupKey, title: view.groupTitle, items: [] };
+        groups.push(current);
+      }
+      current.items.push(view);
+    }
+    // A group whose calls are the same views as before stays the same object, so only the
+    // groups that changed render again.
+    const before = new Map((this.last?.groups ?? []).map((group) => [group.key, group]));
+    const kept = groups.map((group) => {
+      const old = before.get(group.key);
+      return old &&
+        old.title === group.title &&
+        old.items.length === group.items.length &&
+        old.items.every((item, index) => item === group.items[index])
+        ? old
+        : group;
+    });
+    this.last = { calls, stamp, groups: kept };
+    return kept;
+  }
+
+  private view(call: CallEntry, ctx: ViewContext, stamp: string): CallView {
+    const cached = this.views.get(call);
+    if (cached && cached.stamp === stamp) {
+      return cached.view;
+    }
+    const view = toView(call, ctx);
+    this.built++;
+    this.views.set(call, { stamp, view });
+    return view;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Live updates: one changed call, in place.
+
+/** Newest first, as CallTimelineController orders: start time, then Task Id, descending. */
+export function compareCalls(a: CallEntry, b: CallEntry): number {
+  const byTime = Date.parse(b.startedAt) - Date.parse(a.startedAt);
+  if (byTime !== 0) {
+    return byTime;
+  }
+  return a.taskId < b.taskId ? 1 : a.taskId > b.taskId ? -1 : 0;
+}
+
+export interface ListFilter {
+  filter: CallFilter;
+  range: CallRange;
+  includeSameNumber: boolean;
+  now: number;
+}
+
+const RANGE_DAYS: Record<CallRange, number | null> = {
+  any: null,
+  week: 7,
+  month: 30,
+  year: 365
+};
+
+/** The controller's filter, range and same-number rules, for a call that arrived by itself. */
+export function matchesFilter(call: CallEntry, list: ListFilter): boolean {
+  if (!call.linkedHere && !list.includeSameNumber) {
+    return false;
+  }
+  const days = RANGE_DAYS[list.range];
+  if (days !== null && Date.parse(call.startedAt) < list.now - days * DAY_MS) {
+    return false;
+  }
+  const status = (call.status ?? '').toUpperCase();
+  const direction = (call.direction ?? '').toLowerCase();
+  switch (list.filter) {
+    case 'inbound':
+      return direction === 'inbound';
+    case 'outbound':
+      return direction === 'outbound';
+    case 'missed':
+      return status === 'MISSED' || status === 'VOICEMAIL';
+    default:
+      return true;
+  }
+}
+
+/**
+ * The list after one call changed: replaced where it is, inserted where it sorts (only within
+ * the pages loaded so far — past the last loaded call it arrives with Load more), or removed
+ * when it no longer belongs. `delta` is the change to the header count.
+ */
+export function mergeCall(
+  calls: readonly CallEntry[],
+  callId: string,
+  entry: CallEntry | null,
+  list: ListFilter,
+  hasMore: boolean
+): { calls: CallEntry[]; delta: number; changed: boolean } {
+  const index = calls.findIndex((call) => sameCallId(call.callId, callId));
+  const belongs = entry !== null && matchesFilter(entry, list);
+  const next = [...calls];
+  if (index >= 0) {
+    if (belongs) {
+      next.splice(index, 1, entry);
+      return { calls: next, delta: 0, changed: true };
+    }
+    next.splice(index, 1);
+    return { calls: next, delta: -1, changed: true };
+  }
+  if (!belongs) {
+    return { calls: next, delta: 0, changed: false };
+  }
+  let at = next.findIndex((call) => compareCalls(entry, call) < 0);
+  if (at < 0) {
+    if (hasMore) {
+      return { calls: next, delta: 1, changed: false };
+    }
+    at = next.length;
+  }
+  next.splice(at, 0, entry);
+  return { calls: next, delta: 1, changed: true };
+}
+
+/** Rinkel call ids compare trimmed and case-insensitively (RinkelIds.normalize in Apex). */
+export function sameCallId(a: string | null | undefined, b: string | null | undefined): boolean {
+  return !!a && !!b && a.trim().toLowerCase() === b.trim().toLowerCase();
 }
 
 /** The message an Apex or network failure carries, for the agent; '' when there is none. */

@@ -61,6 +61,30 @@ import NO_LISTEN_PERMISSION from '@salesforce/label/c.Rinkel_Timeline_No_Listen_
 import NO_ACCESS from '@salesforce/label/c.Rinkel_Timeline_No_Access';
 import FIELD_ACCESS from '@salesforce/label/c.Rinkel_Timeline_Field_Access';
 import INVALID_REQUEST from '@salesforce/label/c.Rinkel_Timeline_Invalid_Request';
+import DURATION_SECONDS from '@salesforce/label/c.Rinkel_Timeline_Duration_Seconds';
+import DURATION_MINUTES from '@salesforce/label/c.Rinkel_Timeline_Duration_Minutes';
+import DURATION_HOURS from '@salesforce/label/c.Rinkel_Timeline_Duration_Hours';
+import JUST_NOW from '@salesforce/label/c.Rinkel_Timeline_Just_Now';
+import YESTERDAY_AT from '@salesforce/label/c.Rinkel_Timeline_Yesterday_At';
+import GROUP_TODAY from '@salesforce/label/c.Rinkel_Timeline_Group_Today';
+import GROUP_YESTERDAY from '@salesforce/label/c.Rinkel_Timeline_Group_Yesterday';
+import COUNT_ONE from '@salesforce/label/c.Rinkel_Timeline_Count_One';
+import COUNT from '@salesforce/label/c.Rinkel_Timeline_Count';
+import COUNT_MORE from '@salesforce/label/c.Rinkel_Timeline_Count_More';
+import RANGE_LABEL from '@salesforce/label/c.Rinkel_Timeline_Range_Label';
+import RANGE_ANY from '@salesforce/label/c.Rinkel_Timeline_Range_Any';
+import RANGE_WEEK from '@salesforce/label/c.Rinkel_Timeline_Range_Week';
+import RANGE_MONTH from '@salesforce/label/c.Rinkel_Timeline_Range_Month';
+import RANGE_YEAR from '@salesforce/label/c.Rinkel_Timeline_Range_Year';
+import TOPICS_MORE from '@salesforce/label/c.Rinkel_Timeline_Topics_More';
+import TOPICS_MORE_LABEL from '@salesforce/label/c.Rinkel_Timeline_Topics_More_Label';
+import ROW_ACTIONS from '@salesforce/label/c.Rinkel_Timeline_Row_Actions';
+import OPEN_TASK from '@salesforce/label/c.Rinkel_Timeline_Open_Task';
+import LINK_HERE from '@salesforce/label/c.Rinkel_Timeline_Link_Here';
+import ADD_NOTE from '@salesforce/label/c.Rinkel_Timeline_Add_Note';
+import CALL_HEADING from '@salesforce/label/c.Rinkel_Timeline_Call_Heading';
+import LINK_FAILED from '@salesforce/label/c.Rinkel_Timeline_Link_Failed';
+import NO_RECORD from '@salesforce/label/c.Rinkel_Timeline_No_Record';
 
 export const LABELS = {
   title: TITLE,
@@ -124,7 +148,31 @@ export const LABELS = {
   noListenPermission: NO_LISTEN_PERMISSION,
   noAccess: NO_ACCESS,
   fieldAccess: FIELD_ACCESS,
-  invalidRequest: INVALID_REQUEST
+  invalidRequest: INVALID_REQUEST,
+  durationSeconds: DURATION_SECONDS,
+  durationMinutes: DURATION_MINUTES,
+  durationHours: DURATION_HOURS,
+  justNow: JUST_NOW,
+  yesterdayAt: YESTERDAY_AT,
+  groupToday: GROUP_TODAY,
+  groupYesterday: GROUP_YESTERDAY,
+  countOne: COUNT_ONE,
+  count: COUNT,
+  countMore: COUNT_MORE,
+  rangeLabel: RANGE_LABEL,
+  rangeAny: RANGE_ANY,
+  rangeWeek: RANGE_WEEK,
+  rangeMonth: RANGE_MONTH,
+  rangeYear: RANGE_YEAR,
+  topicsMore: TOPICS_MORE,
+  topicsMoreLabel: TOPICS_MORE_LABEL,
+  rowActions: ROW_ACTIONS,
+  openTask: OPEN_TASK,
+  linkHere: LINK_HERE,
+  addNote: ADD_NOTE,
+  callHeading: CALL_HEADING,
+  noRecord: NO_RECORD,
+  linkFailed: LINK_FAILED
 } as const;
 
 export type LabelKey = keyof typeof LABELS;

@@ -5,5 +5,7 @@ export default async function getStreamUrl(params?: Record<string, unknown>): Pr
   state.streamRequests.push(taskId);
   // eslint-disable-next-line @lwc/lwc/no-async-operation -- simulated server latency
   await new Promise((resolve) => setTimeout(resolve, Math.min(state.delayMs, 300)));
+  state.streamResolvedAt = performance.now();
+  state.onAnswer?.();
   return `${state.audioUrl}?task=${encodeURIComponent(taskId)}`;
 }
