@@ -6,14 +6,14 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { repoRoot } from '../../build-lwc';
+import { REPO_ROOT } from '../../core/paths';
 import { launchChromium } from '../harness/chromium';
 import { SCREENSHOT_DIR as SHOTS } from '../harness/paths';
 import { type PreviewServer, startPreviewServer } from '../harness/server';
 
 /** Rollup and the LWC compiler are ES modules: build the page in a tsx child process. */
 function buildPreview(): void {
-  const root = repoRoot();
+  const root = REPO_ROOT;
   execFileSync(
     path.join(root, 'node_modules', '.bin', 'tsx'),
     [path.join(root, 'scripts', 'lwc', 'build-preview.ts')],

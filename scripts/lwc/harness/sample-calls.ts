@@ -4,11 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CallEntry } from '../../../force-app/timeline/lwc/callTimeline/callView';
-<<<<<<< HEAD
 import { REPO_ROOT } from '../../core/paths';
-=======
-import { repoRoot } from '../../build-lwc';
->>>>>>> timeline
 
 export const RECORD_ID = 'a015g00000WO1234AA';
 export const OTHER_RECORD_ID = 'a015g00000WO1187AA';
@@ -40,11 +36,7 @@ function readJson(file: string): unknown {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
 }
 
-<<<<<<< HEAD
 export function fixtureValues(root: string = REPO_ROOT): FixtureValues {
-=======
-export function fixtureValues(root: string = repoRoot()): FixtureValues {
->>>>>>> timeline
   const dir = path.join(root, 'scripts', 'testing', 'fixtures', 'rinkel');
   try {
     const cdr = (

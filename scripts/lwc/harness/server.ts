@@ -5,11 +5,7 @@ import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { CallEntry } from '../../../force-app/timeline/lwc/callTimeline/callView';
-<<<<<<< HEAD
 import { REPO_ROOT } from '../../core/paths';
-=======
-import { repoRoot } from '../../build-lwc';
->>>>>>> timeline
 import { BUNDLE_DIR, BUNDLE_FILE } from './paths';
 import { type Language, loadLabels } from './labels';
 import { RECORD_ID, hostileCalls, sampleCalls } from './sample-calls';
