@@ -11,6 +11,31 @@ export const PART2_MEMBERS = new Set(
     'new AsyncOptions',
     'new Cursor',
     // FinalizerContext, EventBus.TriggerContext, Test.getEventBus()
-    '#currentContext'
+    '#currentContext',
+    // Added by the product after this runtime's part 1: publish callbacks, access-level
+    // publishing, Platform Cache and Queueable stack depth all belong to part 2.
+    'EventBus.publishWithAccessLevel',
+    '#getEventUuids',
+    '#getPartition',
+    '#hasMaxStackDepth',
+    '#getCurrentQueueableStackDepth',
+    '#getMaximumQueueableStackDepth'
+  ].map((m) => m.toLowerCase())
+);
+
+/**
+ * Part-1 members the product started using after the runtime's part 1 was written and that are
+ * NOT implemented yet. Tests that reach them report *unsupported* (never a pass). Issue 12 stays
+ * open until this list is empty; the inventory test still fails on any member not listed here.
+ */
+export const PART1_GAPS = new Set(
+  [
+    'Database.countQueryWithBinds',
+    '#isSortable',
+    '#getSoapType',
+    '#isAutoNumber',
+    '#isNameField',
+    '#serialize',
+    '#deserializeUntyped'
   ].map((m) => m.toLowerCase())
 );
