@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { inventory, missing } from '../src/inventory';
 import { createRuntime } from '../src/runner';
-import { PART1_GAPS, PART2_MEMBERS } from '../src/part2';
+import { PART2_MEMBERS } from '../src/part2';
 
 const argv = process.argv.slice(2);
 let project = '.';
@@ -20,10 +20,12 @@ const inv = inventory(rtm);
 const lacking = missing(rtm, inv);
 const lackingSet = new Set(lacking.map((m) => m.member));
 const all = [...inv.statics.keys(), ...inv.constructors.keys(), ...inv.instance.keys()].sort();
-for (const m of all) process.stdout.write(`${lackingSet.has(m) ? 'MISSING ' : 'ok      '}${m}\n`);
-const unexpected = lacking.filter(
-  (m) => !PART2_MEMBERS.has(m.member.toLowerCase()) && !PART1_GAPS.has(m.member.toLowerCase())
-);
+const whereOf = new Map(lacking.map((m) => [m.member, m.where]));
+for (const m of all)
+  process.stdout.write(
+    lackingSet.has(m) ? `MISSING ${m} (${whereOf.get(m) ?? ''})\n` : `ok      ${m}\n`
+  );
+const unexpected = lacking.filter((m) => !PART2_MEMBERS.has(m.member.toLowerCase()));
 process.stdout.write(
   `\n${all.length} members referenced, ${lacking.length} not implemented (${lacking.length - unexpected.length} of them part 2)\n`
 );

@@ -19,7 +19,7 @@ import {
   toDecimal,
   type ClassRt
 } from './interp';
-import type { FieldMeta, ObjMeta, Schema } from './schema';
+import { type FieldMeta, type ObjMeta, type Schema, isLongText } from './schema';
 import { SObj } from './sobject';
 import {
   ABlob,
@@ -364,11 +364,7 @@ export class Database {
     visit(q.limit);
     visit(q.offset);
     // SOQL: long text area fields can't be filtered or sorted
-    const isLong = (f: FieldMeta | null): boolean =>
-      !!f &&
-      (f.type === 'longtextarea' ||
-        f.type === 'html' ||
-        (f.type === 'textarea' && (f.length ?? 255) > 255));
+    const isLong = isLongText;
     const checkCond = (c: SoqlCond | null): void => {
       if (!c) return;
       if (c.k === 'not') checkCond(c.c);

@@ -161,27 +161,35 @@ export function inventory(rtm: Runtime): Inventory {
   };
   decls.forEach((d) => addQualified(d, ''));
   for (const top of decls) {
-    const vars = new Set<string>();
-    const bodies: (Stmt | Expr | null)[] = [];
+    // Variables shadow type names only inside their own method (a local `json` does not turn
+    // `JSON.serialize` in another method into an instance call), so names are scoped per body.
+    const fieldVars = new Set<string>();
+    const bodies: { body: Stmt | Expr | null; params: string[] }[] = [];
     for (const t of allTypes([top])) {
       t.fields.forEach((f) => {
-        vars.add(f.key);
-        bodies.push(f.init);
-        if (f.prop?.get?.body) bodies.push(f.prop.get.body);
-        if (f.prop?.set?.body) bodies.push(f.prop.set.body);
+        fieldVars.add(f.key);
+        bodies.push({ body: f.init, params: [] });
+        if (f.prop?.get?.body) bodies.push({ body: f.prop.get.body, params: [] });
+        if (f.prop?.set?.body) bodies.push({ body: f.prop.set.body, params: ['value'] });
       });
-      for (const m of [...t.methods, ...t.ctors]) {
-        m.params.forEach((p) => vars.add(p.key));
-        bodies.push(m.body);
-      }
-      t.instInit.forEach((i) => bodies.push('block' in i ? i.block : i.field.init));
-      t.staticInit.forEach((i) => bodies.push('block' in i ? i.block : i.field.init));
-      if (t.trigger) bodies.push(t.trigger.body);
+      for (const m of [...t.methods, ...t.ctors])
+        bodies.push({ body: m.body, params: m.params.map((p) => p.key) });
+      t.instInit.forEach((i) =>
+        bodies.push({ body: 'block' in i ? i.block : i.field.init, params: [] })
+      );
+      t.staticInit.forEach((i) =>
+        bodies.push({ body: 'block' in i ? i.block : i.field.init, params: [] })
+      );
+      if (t.trigger) bodies.push({ body: t.trigger.body, params: [] });
     }
+    let vars = new Set<string>();
+    // A local's scope starts after its own declaration: `String json = JSON.serialize(x)` calls
+    // the JSON type, while `json.length()` on a later line calls the String.
+    const declaredAt = new Map<string, number>();
     // local variable names
     const scanLocals = (s: any): void => {
       if (!s || typeof s !== 'object') return;
-      if (s.k === 'local') s.decls.forEach((d: any) => vars.add(d.key));
+      if (s.k === 'local') s.decls.forEach((d: any) => declaredAt.set(d.key, s.line ?? 0));
       if (s.k === 'foreach') vars.add(s.key);
       if (s.k === 'try') s.catches.forEach((c: any) => vars.add(c.key));
       for (const v of Object.values(s)) {
@@ -189,13 +197,15 @@ export function inventory(rtm: Runtime): Inventory {
         else if (v && typeof v === 'object') scanLocals(v);
       }
     };
-    bodies.forEach(scanLocals);
     const where = (e: { line: number }): string => `${top.file}:${e.line}`;
     const visit = (e: Expr): void => {
       if (e.k === 'call' && e.obj) {
         const path = dotted(e.obj);
         const first = path?.[0]?.toLowerCase();
-        if (path && first && !vars.has(first) && !userTypes.has(first)) {
+        const isVar =
+          !!first &&
+          (vars.has(first) || (declaredAt.has(first) && declaredAt.get(first)! < e.line));
+        if (path && first && !isVar && !userTypes.has(first)) {
           const key = path.join('.').toLowerCase();
           if (rtm.lib.hasStaticType(key)) {
             const name = `${path.join('.')}.${e.id}`;
@@ -221,8 +231,11 @@ export function inventory(rtm: Runtime): Inventory {
         }
       }
     };
-    for (const b of bodies) {
+    for (const { body: b, params } of bodies) {
       if (!b) continue;
+      vars = new Set([...fieldVars, ...params]);
+      declaredAt.clear();
+      scanLocals(b);
       if (isStmt(b)) walkStmt(b as Stmt, visit);
       else walkExpr(b as Expr, visit);
     }

@@ -26,6 +26,19 @@ export interface FieldMeta {
   nillable?: boolean;
 }
 
+/**
+ * Long text and rich text areas (and text areas longer than 255 characters): SOQL "ORDER BY" and
+ * "WHERE" say these cannot be sorted or filtered on.
+ */
+export function isLongText(f: FieldMeta | null | undefined): boolean {
+  return (
+    !!f &&
+    (f.type === 'longtextarea' ||
+      f.type === 'html' ||
+      (f.type === 'textarea' && (f.length ?? 255) > 255))
+  );
+}
+
 export interface ObjMeta {
   name: string;
   key: string;
@@ -68,7 +81,7 @@ const STANDARD: Record<string, { prefix: string; label: string; plural: string; 
         'Type:picklist',
         'Industry:picklist',
         'Website:url:len=255',
-        'Description:textarea:len=32000',
+        'Description:longtextarea:len=32000',
         'ParentId:reference::Account',
         'AccountNumber:text:len=40',
         'BillingCity:text:len=40',
@@ -129,7 +142,7 @@ const STANDARD: Record<string, { prefix: string; label: string; plural: string; 
         'AccountId:reference::Account',
         'ContactId:reference::Contact',
         'OwnerId:reference::User,Group',
-        'Description:textarea:len=32000',
+        'Description:longtextarea:len=32000',
         'CaseNumber:text:ro'
       ]
     },
@@ -142,7 +155,7 @@ const STANDARD: Record<string, { prefix: string; label: string; plural: string; 
         'Status:picklist:r',
         'Priority:picklist:r',
         'ActivityDate:date',
-        'Description:textarea:len=32000',
+        'Description:longtextarea:len=32000',
         'WhatId:reference::*',
         'WhoId:reference::Contact,Lead',
         'OwnerId:reference::User,Group',
@@ -170,7 +183,7 @@ const STANDARD: Record<string, { prefix: string; label: string; plural: string; 
         'EndDateTime:datetime',
         'ActivityDateTime:datetime',
         'DurationInMinutes:int',
-        'Description:textarea:len=32000',
+        'Description:longtextarea:len=32000',
         'WhatId:reference::*',
         'WhoId:reference::Contact,Lead',
         'OwnerId:reference::User,Group'

@@ -33,7 +33,7 @@ import {
   type Host
 } from './interp';
 import { JsonError, parseJson, quote, type JNode } from './json';
-import type { FieldMeta, ObjMeta, Schema } from './schema';
+import { type FieldMeta, type ObjMeta, type Schema, isLongText } from './schema';
 import { SObj } from './sobject';
 import { fromLocal, isValidTz, javaFormat, localParts, localePatterns, tzOffset } from './timeutil';
 import {
@@ -157,6 +157,8 @@ const STATIC_TYPES = new Set([
   'schema.sobjecttype',
   'schema.displaytype',
   'displaytype',
+  'schema.soaptype',
+  'soaptype',
   'eventbus',
   'restcontext',
   'featuremanagement',
@@ -203,6 +205,48 @@ const TRIGGER_OPS = [
   'AFTER_DELETE',
   'AFTER_UNDELETE'
 ];
+/** Apex Reference, "DisplayType Enum". */
+const DISPLAY_TYPES = [
+  'ADDRESS',
+  'ANYTYPE',
+  'BASE64',
+  'BOOLEAN',
+  'COMBOBOX',
+  'CURRENCY',
+  'DATACATEGORYGROUPREFERENCE',
+  'DATE',
+  'DATETIME',
+  'DOUBLE',
+  'EMAIL',
+  'ENCRYPTEDSTRING',
+  'ID',
+  'INTEGER',
+  'LONG',
+  'MULTIPICKLIST',
+  'PERCENT',
+  'PHONE',
+  'PICKLIST',
+  'REFERENCE',
+  'STRING',
+  'TEXTAREA',
+  'TIME',
+  'URL'
+] as const;
+
+/** Apex Reference, "SOAPType Enum". */
+const SOAP_TYPES = [
+  'ANYTYPE',
+  'BASE64BINARY',
+  'BOOLEAN',
+  'DATE',
+  'DATETIME',
+  'DOUBLE',
+  'ID',
+  'INTEGER',
+  'STRING',
+  'TIME'
+] as const;
+
 export const STATUS_CODES = [
   'REQUIRED_FIELD_MISSING',
   'STRING_TOO_LONG',
@@ -300,7 +344,8 @@ export class Library implements Host {
         a === 'triggeroperation' ||
         a === 'accesslevel' ||
         a === 'jsontoken' ||
-        a === 'displaytype') &&
+        a === 'displaytype' ||
+        a === 'soaptype') &&
       b
     ) {
       const table: Record<string, readonly string[]> = {
@@ -324,32 +369,8 @@ export class Library implements Host {
           'VALUE_STRING',
           'VALUE_TRUE'
         ],
-        displaytype: [
-          'ADDRESS',
-          'ANYTYPE',
-          'BASE64',
-          'BOOLEAN',
-          'COMBOBOX',
-          'CURRENCY',
-          'DATACATEGORYGROUPREFERENCE',
-          'DATE',
-          'DATETIME',
-          'DOUBLE',
-          'EMAIL',
-          'ENCRYPTEDSTRING',
-          'ID',
-          'INTEGER',
-          'LONG',
-          'MULTIPICKLIST',
-          'PERCENT',
-          'PHONE',
-          'PICKLIST',
-          'REFERENCE',
-          'STRING',
-          'TEXTAREA',
-          'TIME',
-          'URL'
-        ]
+        displaytype: DISPLAY_TYPES,
+        soaptype: SOAP_TYPES
       };
       const names: Record<string, string> = {
         roundingmode: 'System.RoundingMode',
@@ -358,7 +379,8 @@ export class Library implements Host {
         triggeroperation: 'System.TriggerOperation',
         accesslevel: 'System.AccessLevel',
         jsontoken: 'System.JSONToken',
-        displaytype: 'Schema.DisplayType'
+        displaytype: 'Schema.DisplayType',
+        soaptype: 'Schema.SOAPType'
       };
       const e = enumOf(names[a]!, table[a]!, b);
       if (!e) this.u(ip, `${names[a]}.${b}`, at);
@@ -1405,8 +1427,17 @@ export class Library implements Host {
         this.checkLimits(ip, at);
         return r;
       }
-      case 'database.countquery': {
-        const r = this.org.db.dynamicQuery(ip, String(a0), null, at);
+      case 'database.countquery':
+      case 'database.countquerywithbinds': {
+        // "Database Class": countQuery(query[, accessLevel]) and countQueryWithBinds(query,
+        // bindMap, accessLevel) return the number of records a dynamic COUNT() query returns.
+        this.org.limits.queries++;
+        const binds = method === 'countquerywithbinds' ? (args[1] as AMap | null) : null;
+        if (method === 'countquerywithbinds' && !(binds instanceof AMap))
+          ip.throwEx('System.NullPointerException', 'Attempt to de-reference a null object', at);
+        const r = this.org.db.dynamicQuery(ip, String(a0), binds, at);
+        if (typeof r !== 'number') return this.u(ip, `${sig} of a query without COUNT()`, at);
+        this.checkLimits(ip, at);
         return r;
       }
       case 'database.setsavepoint':
@@ -2134,7 +2165,18 @@ export class Library implements Host {
         return this.resultFromJson(ip, k, n, at);
       }
     }
-    const o = this.org.schema.get(k);
+    // A generic SObject takes its concrete type from the serialized "attributes" (JSON Class:
+    // sObjects serialize with attributes.type and url, and deserialize back from them).
+    let sobjectKey = k;
+    if (k === 'sobject' && n.t === 'obj') {
+      const attrs = n.entries.find(([ek]) => ek === 'attributes')?.[1];
+      const typeName =
+        attrs?.t === 'obj' ? attrs.entries.find(([ek]) => ek === 'type')?.[1] : undefined;
+      if (typeName?.t !== 'str' || !this.org.schema.get(typeName.v))
+        return this.u(ip, 'JSON.deserialize into SObject without a known attributes.type', at);
+      sobjectKey = typeName.v.toLowerCase();
+    }
+    const o = this.org.schema.get(sobjectKey);
     if (o) {
       if (n.t !== 'obj') return fail();
       const s = new SObj(o.name);
@@ -3485,13 +3527,17 @@ export class Library implements Host {
         const o = d as ObjMeta;
         if (m === 'getdescribe') return this.describeObj(o);
         if (m === 'newsobject') {
-          if (args.length > 1 && args[1] === true) {
+          // "SObjectType Class": newSObject(id) makes a record with that Id (all other fields
+          // null); newSObject(recordTypeId, loadDefaults) fills the default field values.
+          if (args.length > 1) {
+            if (a !== undefined && a !== null) return this.u(ip, 'newSObject(recordTypeId, …)', at);
             const s = new SObj(o.name);
-            this.org.db.applyDefaults(o, s);
+            if (args[1] === true) this.org.db.applyDefaults(o, s);
             return s;
           }
-          if (a !== undefined && a !== null) return this.u(ip, 'newSObject(recordTypeId)', at);
-          return new SObj(o.name);
+          const s = new SObj(o.name);
+          if (a !== undefined && a !== null) s.put('id', 'Id', a);
+          return s;
         }
         if (m === 'equals') return a instanceof HostObj && a.d === o;
         if (m === 'hashcode') return this.hashCode(ip, o.key);
@@ -3576,36 +3622,7 @@ export class Library implements Host {
               ? (f.length ?? 255)
               : 0;
           case 'gettype':
-            return enumOf(
-              'Schema.DisplayType',
-              [
-                'ADDRESS',
-                'ANYTYPE',
-                'BASE64',
-                'BOOLEAN',
-                'COMBOBOX',
-                'CURRENCY',
-                'DATACATEGORYGROUPREFERENCE',
-                'DATE',
-                'DATETIME',
-                'DOUBLE',
-                'EMAIL',
-                'ENCRYPTEDSTRING',
-                'ID',
-                'INTEGER',
-                'LONG',
-                'MULTIPICKLIST',
-                'PERCENT',
-                'PHONE',
-                'PICKLIST',
-                'REFERENCE',
-                'STRING',
-                'TEXTAREA',
-                'TIME',
-                'URL'
-              ],
-              displayType(f)
-            );
+            return enumOf('Schema.DisplayType', DISPLAY_TYPES, displayType(f));
           case 'isexternalid':
             return !!f.externalId;
           case 'isunique':
@@ -3624,6 +3641,21 @@ export class Library implements Host {
             return f.updateable;
           case 'isrestrictedpicklist':
             return !!f.picklist?.restricted;
+          case 'isautonumber':
+            // An auto-number Name is stored as read-only text; the object records its format.
+            return f.type === 'autonumber' || (f.key === 'name' && !!o.nameAutoNumber);
+          case 'issortable':
+            // SOQL "ORDER BY": multi-select picklist, rich text area, long text area and
+            // encrypted fields cannot be sorted on.
+            return !isLongText(f) && !['multiselectpicklist', 'encryptedtext'].includes(f.type);
+          case 'isnamefield': {
+            const nameField = nameFieldOf(o);
+            if (nameField === undefined)
+              return this.u(ip, `Schema.DescribeFieldResult.isNameField on ${o.name}`, at);
+            return f.key === nameField;
+          }
+          case 'getsoaptype':
+            return enumOf('Schema.SOAPType', SOAP_TYPES, soapType(f));
           case 'getreferenceto':
             return new AList(
               rt('schema.sobjecttype', 'Schema.SObjectType'),
@@ -3825,6 +3857,48 @@ export function nextFireTime(cron: string, now: number, tz: string): number | nu
 
 class AMapLike {
   constructor(readonly entries: [string, unknown][]) {}
+}
+
+/**
+ * The object's name field (SOAP API "Field": nameField, one per object): Subject on activities,
+ * CaseNumber on Case, Name elsewhere. Custom metadata types and platform events are left
+ * undefined (the runtime reports the call unsupported rather than guess).
+ */
+function nameFieldOf(o: ObjMeta): string | undefined {
+  if (o.kind === 'mdt' || o.kind === 'event') return undefined;
+  if (o.key === 'task' || o.key === 'event') return 'subject';
+  if (o.key === 'case') return 'casenumber';
+  return o.fields.has('name') ? 'name' : undefined;
+}
+
+/** Apex Reference "SOAPType Enum" with the SOAP API field types behind each display type. */
+function soapType(f: FieldMeta): string {
+  switch (f.type) {
+    case 'checkbox':
+      return 'BOOLEAN';
+    case 'number':
+    case 'currency':
+    case 'percent':
+    case 'double':
+      return 'DOUBLE';
+    case 'int':
+      return 'INTEGER';
+    case 'date':
+      return 'DATE';
+    case 'datetime':
+      return 'DATETIME';
+    case 'time':
+      return 'TIME';
+    case 'id':
+    case 'reference':
+    case 'lookup':
+    case 'masterdetail':
+      return 'ID';
+    case 'base64':
+      return 'BASE64BINARY';
+    default:
+      return 'STRING';
+  }
 }
 
 function displayType(f: FieldMeta): string {
