@@ -1,7 +1,7 @@
 /**
  * apex:test — runs a SFDX project's Apex tests offline.
  *   tsx tools/apex-runtime/src/cli.ts [--project DIR] [--package-dir DIR]… [--class Name[.method]]…
- *                                     [--json FILE] [--junit FILE] [--timezone TZ]
+ *                                     [--json FILE] [--junit FILE] [--timezone TZ] [--uncovered]
  * Exit code 0 when all pass, 1 when any fails or is unsupported, 2 when the runtime cannot run.
  */
 import fs from 'node:fs';
@@ -17,10 +17,11 @@ interface Args {
   junit?: string;
   timezone?: string;
   quiet: boolean;
+  uncovered: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { project: '.', packageDirs: [], classes: [], quiet: false };
+  const a: Args = { project: '.', packageDirs: [], classes: [], quiet: false, uncovered: false };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = (): string => {
@@ -35,6 +36,7 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--junit') a.junit = v();
     else if (k === '--timezone') a.timezone = v();
     else if (k === '--quiet') a.quiet = true;
+    else if (k === '--uncovered') a.uncovered = true;
     else throw new Error(`unknown argument ${k}`);
   }
   return a;
@@ -105,6 +107,8 @@ function main(): number {
   for (const [name, pct] of Object.entries(report.coverage).sort()) {
     const l = report.coverageLines[name]!;
     process.stdout.write(`  ${name}: ${pct}% (${l.covered}/${l.total})\n`);
+    if (args.uncovered && l.uncovered.length)
+      process.stdout.write(`    not executed: lines ${l.uncovered.join(', ')}\n`);
   }
   const passed = report.tests.filter((t) => t.outcome === 'pass').length;
   const unsupported = report.tests.filter((t) => t.outcome === 'unsupported').length;

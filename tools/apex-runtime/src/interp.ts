@@ -967,6 +967,8 @@ export class Interp {
     });
     const frame: Frame = { cls, self: obj, method: '<init>', line: c.m.line, col: c.m.col };
     this.frames.push(frame);
+    // The constructor's own line counts as executable (src/ast.ts), so running it covers it.
+    this.cover(cls, c.m);
     try {
       let rest = body.body;
       if (firstCall && firstCall.k === 'call') {

@@ -30,7 +30,7 @@ export interface RunOptions {
 export interface RunReport {
   tests: TestResult[];
   coverage: Record<string, number>;
-  coverageLines: Record<string, { covered: number; total: number }>;
+  coverageLines: Record<string, { covered: number; total: number; uncovered: number[] }>;
   statements: number;
   parseMs: number;
   runMs: number;
@@ -365,10 +365,10 @@ export class Runtime {
 
   coverage(): {
     coverage: Record<string, number>;
-    lines: Record<string, { covered: number; total: number }>;
+    lines: Record<string, { covered: number; total: number; uncovered: number[] }>;
   } {
     const coverage: Record<string, number> = {};
-    const lines: Record<string, { covered: number; total: number }> = {};
+    const lines: Record<string, { covered: number; total: number; uncovered: number[] }> = {};
     const units = [
       ...this.project.classes.filter((d) => !this.ip.classes.get(d.key)?.isTest),
       ...this.project.triggers
@@ -377,10 +377,10 @@ export class Runtime {
       const total = d.lines.size;
       if (!total) continue;
       const hit = this.ip.covered.get(d.file);
-      let covered = 0;
-      for (const l of d.lines) if (hit?.has(l)) covered++;
+      const uncovered = [...d.lines].filter((l) => !hit?.has(l)).sort((a, b) => a - b);
+      const covered = total - uncovered.length;
       coverage[d.name] = Math.round((covered / total) * 1000) / 10;
-      lines[d.name] = { covered, total };
+      lines[d.name] = { covered, total, uncovered };
     }
     return { coverage, lines };
   }
