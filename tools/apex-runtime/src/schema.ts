@@ -40,6 +40,8 @@ export interface ObjMeta {
   nameAutoNumber?: string;
   /** platform events: PublishImmediately or PublishAfterCommit */
   publishBehavior?: string;
+  /** organization-wide default from the object metadata (sharingModel) */
+  sharingModel?: string;
 }
 
 type Spec = string;
@@ -326,6 +328,21 @@ const STANDARD: Record<string, { prefix: string; label: string; plural: string; 
         'IsActive:checkbox:ro'
       ]
     },
+    UserRecordAccess: {
+      prefix: '',
+      label: 'User Record Access',
+      plural: 'User Record Access',
+      fields: [
+        'UserId:reference:ro:User',
+        'RecordId:reference:ro:*',
+        'HasReadAccess:checkbox:ro',
+        'HasEditAccess:checkbox:ro',
+        'HasDeleteAccess:checkbox:ro',
+        'HasTransferAccess:checkbox:ro',
+        'HasAllAccess:checkbox:ro',
+        'MaxAccessLevel:picklist:ro'
+      ]
+    },
     UserRole: {
       prefix: '00E',
       label: 'Role',
@@ -393,6 +410,8 @@ export class Schema {
       }
     }
     this.get('task')!.children.clear();
+    // a new User is active unless IsActive is set (Object Reference: User, "Defaulted on create")
+    this.get('user')!.fields.get('isactive')!.defaultValue = 'true';
   }
 
   add(
@@ -413,7 +432,7 @@ export class Schema {
       children: new Map()
     };
     this.objects.set(o.key, o);
-    this.byPrefix.set(o.keyPrefix, o);
+    if (o.keyPrefix) this.byPrefix.set(o.keyPrefix, o);
     return o;
   }
 
@@ -424,7 +443,10 @@ export class Schema {
   /** Adds a custom object from its object-meta.xml content (parsed). */
   addCustomObject(name: string, meta: Record<string, unknown>): ObjMeta {
     const existing = this.get(name);
-    if (existing) return existing;
+    if (existing) {
+      if (meta.sharingModel) existing.sharingModel = String(meta.sharingModel);
+      return existing;
+    }
     const kind: ObjMeta['kind'] = name.endsWith('__mdt')
       ? 'mdt'
       : name.endsWith('__e')
@@ -434,6 +456,7 @@ export class Schema {
           : 'custom';
     const label = String(meta.label ?? name);
     const o = this.add(name, kind, label, String(meta.pluralLabel ?? label));
+    if (meta.sharingModel) o.sharingModel = String(meta.sharingModel);
     if (kind === 'event') o.publishBehavior = String(meta.publishBehavior ?? 'PublishAfterCommit');
     if (kind === 'setting')
       o.settingType =
