@@ -226,7 +226,8 @@ export const STATUS_CODES = [
   'INSUFFICIENT_ACCESS_OR_READONLY',
   'INVALID_TYPE',
   'INVALID_TYPE_ON_FIELD_IN_RECORD',
-  'FIELD_INTEGRITY_EXCEPTION'
+  'FIELD_INTEGRITY_EXCEPTION',
+  'MIXED_DML_OPERATION'
 ];
 
 /** AccessLevel argument of a Database method: 'user_mode' | 'system_mode' | null. */
