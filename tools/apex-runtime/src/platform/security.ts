@@ -260,6 +260,7 @@ export class Security {
   mixed: { setup: boolean; obj: string } | null = null;
   private cache = new Map<string, Effective>();
   private cacheTables: unknown = null;
+  private cacheSig = '';
 
   constructor(
     readonly meta: SecurityMeta,
@@ -298,9 +299,12 @@ export class Security {
   // -------------------------------------------------------------- effective permissions
 
   effective(userId: string): Effective {
-    if (this.cacheTables !== this.db.tables) {
+    // any DML or data restore may change users and assignments: recompute after one
+    const sig = `${this.db.counter as number}:${(this.db.journal as unknown[]).length}`;
+    if (this.cacheTables !== this.db.tables || this.cacheSig !== sig) {
       this.cache.clear();
       this.cacheTables = this.db.tables;
+      this.cacheSig = sig;
     }
     const hit = this.cache.get(userId);
     if (hit) return hit;
@@ -712,7 +716,6 @@ export class Security {
       records.forEach((_, i) => add(i, 'MIXED_DML_OPERATION', msg));
       return errors;
     }
-    if (SETUP_OBJECTS.has(o.key)) this.cache.clear();
     const mode = this.modeAt(ip, explicit);
     if (!mode.user && !mode.sharing) return errors;
     const e = this.current();
