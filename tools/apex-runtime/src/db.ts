@@ -21,6 +21,7 @@ import {
 } from './interp';
 import { type FieldMeta, type ObjMeta, type Schema, isLongText } from './schema';
 import { SObj } from './sobject';
+import type { Security } from './platform/security';
 import {
   ABlob,
   ADate,
@@ -60,6 +61,8 @@ export class Database {
   orgId = '';
   autoNumbers = new Map<string, number>();
   createdDates = new Map<string, number>();
+  /** users, permissions and sharing (src/platform/security.ts); set by the runner */
+  security: Security | null = null;
 
   constructor(readonly schema: Schema) {}
 
@@ -314,10 +317,17 @@ export class Database {
     return this.query(ip, q, bind, at);
   }
 
-  dynamicQuery(ip: Interp, text: string, binds: AMap | null, at: Pos): unknown {
+  dynamicQuery(
+    ip: Interp,
+    text: string,
+    binds: AMap | null,
+    at: Pos,
+    mode: string | null = null
+  ): unknown {
     let q: Query;
     try {
       q = parseSoql(text, ip.top.cls.decl.file);
+      if (mode && !q.withMode) q = { ...q, withMode: mode };
     } catch (e) {
       if (e instanceof ParseError)
         ip.throwEx('System.QueryException', e.message.replace(/^.*?: /, ''), at);
@@ -385,8 +395,12 @@ export class Database {
           `field '${ob.path.join('.')}' can not be sorted in a query call`,
           at
         );
+    const sec = this.security;
+    const mode = sec ? sec.modeAt(ip, q.withMode) : null;
+    if (sec && mode) sec.checkQuery(ip, q, o, mode, at);
     try {
-      let rows = [...this.table(o.key).values()];
+      let rows = sec?.virtualRows(ip, o, q, bind, at) ?? [...this.table(o.key).values()];
+      if (sec && mode) rows = sec.visible(o, rows, mode);
       if (!q.allRows) rows = rows.filter((r) => r.get('isdeleted') !== true);
       if (q.where) rows = rows.filter((r) => this.cond(ip, o, r, q.where!, bind, at));
       const aggregate = q.groupBy !== null || q.select.some((s) => s.fn && isAggregate(s.fn.fn));
@@ -424,6 +438,7 @@ export class Database {
         const child = this.schema.get(rel.object)!;
         const sub: Query = {
           ...item.sub,
+          withMode: q.withMode,
           from: child.name,
           where: {
             k: 'and',
@@ -908,13 +923,23 @@ export class Database {
   // -------------------------------------------------------------- DML
 
   dmlStatement(ip: Interp, op: string, v: unknown, ext: string | null, at: Pos): number {
-    const res = this.dml(ip, op, v, ext, true, at);
+    const written = (at as { mode?: string | null }).mode ?? null;
+    const mode = written ? (written.includes('user') ? 'user_mode' : 'system_mode') : null;
+    const res = this.dml(ip, op, v, ext, true, at, mode);
     void res;
     return 0;
   }
 
   /** Runs DML; with allOrNone, the first failure throws DmlException. Returns result objects. */
-  dml(ip: Interp, op: string, v: unknown, ext: string | null, allOrNone: boolean, at: Pos): any[] {
+  dml(
+    ip: Interp,
+    op: string,
+    v: unknown,
+    ext: string | null,
+    allOrNone: boolean,
+    at: Pos,
+    mode: string | null = null
+  ): any[] {
     if (v === null || v === undefined) {
       if (allOrNone)
         ip.throwEx('System.NullPointerException', 'Attempt to de-reference a null object', at);
@@ -970,7 +995,14 @@ export class Database {
     let attempt = records.map((_, i) => i);
     const errors = new Map<number, DmlError[]>();
     const created = new Map<number, boolean>();
-    for (let round = 0; round < 3; round++) {
+    // mixed DML, object and field permissions, sharing (src/platform/security.ts)
+    const denied = this.security?.checkDml(ip, op, o, records, mode, at);
+    if (denied?.size) {
+      if (allOrNone) throw new ApexThrow(this.dmlException(ip, op, denied, records, at));
+      for (const [i, es] of denied) errors.set(i, es);
+      attempt = attempt.filter((i) => !denied.has(i));
+    }
+    for (let round = 0; round < 3 && attempt.length; round++) {
       const mark = this.mark();
       const origIds = records.map((r) => r.f.get('id'));
       const roundErrors = this.dmlAttempt(ip, op, o, records, attempt, ext, created, at);
@@ -980,21 +1012,7 @@ export class Database {
         if (origIds[i] === undefined) r.f.delete('id');
         else r.f.set('id', origIds[i]);
       });
-      if (allOrNone) {
-        const [idx, errs] = [...roundErrors.entries()].sort((a, b) => a[0] - b[0])[0]!;
-        const e = errs[0]!;
-        const opName = op.charAt(0).toUpperCase() + op.slice(1);
-        const fieldsPart = e.fields.length ? ` [${e.fields.join(', ')}]` : '';
-        const ex = ip.makeException(
-          'System.DmlException',
-          `${opName} failed. First exception on row ${idx}; first error: ${e.code}, ${e.msg}:${fieldsPart.length ? fieldsPart : ' []'}`,
-          at
-        );
-        ex.host.dml = [...roundErrors.entries()].flatMap(([i, es]) =>
-          es.map((x) => ({ index: i, ...x, id: records[i]!.f.get('id') ?? null }))
-        );
-        throw new ApexThrow(ex);
-      }
+      if (allOrNone) throw new ApexThrow(this.dmlException(ip, op, roundErrors, records, at));
       // retry with the records that did not fail (this round was rolled back above)
       for (const [i, es] of roundErrors) errors.set(i, es);
       attempt = attempt.filter((i) => !roundErrors.has(i));
@@ -1013,6 +1031,28 @@ export class Database {
     }));
     void single;
     return results;
+  }
+
+  dmlException(
+    ip: Interp,
+    op: string,
+    errors: Map<number, DmlError[]>,
+    records: SObj[],
+    at: Pos
+  ): AObj {
+    const [idx, errs] = [...errors.entries()].sort((a, b) => a[0] - b[0])[0]!;
+    const e = errs[0]!;
+    const opName = op.charAt(0).toUpperCase() + op.slice(1);
+    const fieldsPart = e.fields.length ? ` [${e.fields.join(', ')}]` : '';
+    const ex = ip.makeException(
+      'System.DmlException',
+      `${opName} failed. First exception on row ${idx}; first error: ${e.code}, ${e.msg}:${fieldsPart.length ? fieldsPart : ' []'}`,
+      at
+    );
+    ex.host.dml = [...errors.entries()].flatMap(([i, es]) =>
+      es.map((x) => ({ index: i, ...x, id: records[i]!.f.get('id') ?? null }))
+    );
+    return ex;
   }
 
   dmlAttempt(
@@ -1244,6 +1284,7 @@ export class Database {
         }
         if (o.key === 'task')
           row.set('isclosed', String(row.get('status') ?? '').toLowerCase() === 'completed');
+        if (o.key === 'user') userDefaults(row);
         t.set(id, row);
         this.journal.push(() => t.delete(id));
         r.put('id', 'Id', id);
@@ -1261,6 +1302,7 @@ export class Database {
         }
         if (o.key === 'task')
           row.set('isclosed', String(row.get('status') ?? '').toLowerCase() === 'completed');
+        if (o.key === 'user') userDefaults(row);
       } else if (event === 'delete') {
         const row = t.get(r.f.get('id') as string)!;
         this.touchRow(row);
@@ -1580,6 +1622,12 @@ export class Database {
     }
     return null;
   }
+}
+
+/** User rows: Name is FirstName LastName; UserType Standard. */
+function userDefaults(row: Row): void {
+  row.set('name', [row.get('firstname'), row.get('lastname')].filter((x) => x).join(' '));
+  if (!row.get('usertype')) row.set('usertype', 'Standard');
 }
 
 function isAggregate(fn: string): boolean {

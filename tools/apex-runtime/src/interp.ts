@@ -134,6 +134,8 @@ export interface Host {
   instanceFieldSet(ip: Interp, o: unknown, key: string, v: unknown, at: Pos): unknown;
   staticSet(ip: Interp, path: string[], v: unknown, at: Pos): unknown;
   isSObjectType(key: string): string | undefined; // display name
+  /** System.runAs (src/platform/security.ts) */
+  runAs?(ip: Interp, s: Extract<Stmt, { k: 'runas' }>, scope: Scope, body: () => number): number;
 }
 
 export class Interp {
@@ -767,7 +769,8 @@ export class Interp {
       case 'merge':
         throw this.unsupported('merge statement', s);
       case 'runas':
-        throw this.unsupported('System.runAs (part 2)', s);
+        if (!this.host.runAs) throw this.unsupported('System.runAs', s);
+        return this.host.runAs(this, s, scope, () => this.exec(s.body, new Scope(scope)));
     }
     return 0;
   }

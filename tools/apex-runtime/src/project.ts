@@ -8,6 +8,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { parseApex, type TypeDecl } from './ast';
 import { Schema } from './schema';
 import type { Label } from './stdlib';
+import { loadSecurityMeta, type SecurityMeta } from './platform/security';
 
 export interface ProjectFiles {
   root: string;
@@ -24,6 +25,8 @@ export interface ProjectFiles {
   staticResources: { name: string; contentType: string; body: Buffer }[];
   scratch: { language: string; locale: string; timezone: string; orgName: string };
   parseMs: number;
+  /** permission sets, custom permissions, class API versions (src/platform/security.ts) */
+  security: SecurityMeta;
 }
 
 const xml = new XMLParser({
@@ -177,6 +180,7 @@ export function loadProject(root: string, extra: string[]): ProjectFiles {
     mdtRecords,
     staticResources,
     scratch: { language, locale, timezone, orgName: String(scratchDef.orgName ?? 'Org') },
-    parseMs
+    parseMs,
+    security: loadSecurityMeta(root, files)
   };
 }

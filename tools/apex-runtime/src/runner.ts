@@ -6,6 +6,7 @@ import { ApexThrow, Uncatchable, Unsupported } from './errors';
 import { Interp, exceptionToString, type ClassRt } from './interp';
 import { loadProject, type ProjectFiles } from './project';
 import { SObj } from './sobject';
+import { Security } from './platform/security';
 import { Library, type OrgState } from './stdlib';
 import { ABlob, ADecimal, ADatetime, type AObj } from './values';
 
@@ -42,6 +43,7 @@ export class Runtime {
   lib: Library;
   org: OrgState;
   base!: ReturnType<Database['snapshot']>;
+  security: Security;
 
   constructor(
     readonly project: ProjectFiles,
@@ -80,6 +82,9 @@ export class Runtime {
       savedLimits: null
     };
     this.lib = new Library(this.org);
+    this.security = new Security(project.security, project.schema, this.db, this.org);
+    this.lib.security = this.security;
+    this.db.security = this.security;
     this.ip = new Interp(project.classes);
     this.ip.host = this.lib;
     this.ip.db = this.db;
@@ -172,9 +177,7 @@ export class Runtime {
       DefaultLocaleSidKey: this.org.locale,
       TimeZoneSidKey: this.org.timezone
     });
-    const admin = db.seed('Profile', { Name: 'System Administrator', UserType: 'Standard' });
-    db.seed('Profile', { Name: 'Standard User', UserType: 'Standard' });
-    db.seed('Profile', { Name: 'Read Only', UserType: 'Standard' });
+    const admin = this.security.seed();
     this.org.profileId = admin;
     this.org.userId = db.newId(s.get('User')!);
     db.userId = this.org.userId;
@@ -243,6 +246,7 @@ export class Runtime {
     this.org.running = null;
     this.org.savedLimits = null;
     this.org.limits = { queries: 0, dml: 0, rows: 0, dmlRows: 0, queueable: 0 };
+    this.security.resetTransaction();
     (this.ip as any).triggerCtx = null;
     this.ip.frames = [];
   }

@@ -53,6 +53,8 @@ export interface ObjMeta {
   nameAutoNumber?: string;
   /** platform events: PublishImmediately or PublishAfterCommit */
   publishBehavior?: string;
+  /** organization-wide default from the object metadata (sharingModel) */
+  sharingModel?: string;
 }
 
 type Spec = string;
@@ -339,6 +341,21 @@ const STANDARD: Record<string, { prefix: string; label: string; plural: string; 
         'IsActive:checkbox:ro'
       ]
     },
+    UserRecordAccess: {
+      prefix: '',
+      label: 'User Record Access',
+      plural: 'User Record Access',
+      fields: [
+        'UserId:reference:ro:User',
+        'RecordId:reference:ro:*',
+        'HasReadAccess:checkbox:ro',
+        'HasEditAccess:checkbox:ro',
+        'HasDeleteAccess:checkbox:ro',
+        'HasTransferAccess:checkbox:ro',
+        'HasAllAccess:checkbox:ro',
+        'MaxAccessLevel:picklist:ro'
+      ]
+    },
     UserRole: {
       prefix: '00E',
       label: 'Role',
@@ -406,6 +423,8 @@ export class Schema {
       }
     }
     this.get('task')!.children.clear();
+    // a new User is active unless IsActive is set (Object Reference: User, "Defaulted on create")
+    this.get('user')!.fields.get('isactive')!.defaultValue = 'true';
   }
 
   add(
@@ -426,7 +445,7 @@ export class Schema {
       children: new Map()
     };
     this.objects.set(o.key, o);
-    this.byPrefix.set(o.keyPrefix, o);
+    if (o.keyPrefix) this.byPrefix.set(o.keyPrefix, o);
     return o;
   }
 
@@ -437,7 +456,10 @@ export class Schema {
   /** Adds a custom object from its object-meta.xml content (parsed). */
   addCustomObject(name: string, meta: Record<string, unknown>): ObjMeta {
     const existing = this.get(name);
-    if (existing) return existing;
+    if (existing) {
+      if (meta.sharingModel) existing.sharingModel = String(meta.sharingModel);
+      return existing;
+    }
     const kind: ObjMeta['kind'] = name.endsWith('__mdt')
       ? 'mdt'
       : name.endsWith('__e')
@@ -447,6 +469,7 @@ export class Schema {
           : 'custom';
     const label = String(meta.label ?? name);
     const o = this.add(name, kind, label, String(meta.pluralLabel ?? label));
+    if (meta.sharingModel) o.sharingModel = String(meta.sharingModel);
     if (kind === 'event') o.publishBehavior = String(meta.publishBehavior ?? 'PublishAfterCommit');
     if (kind === 'setting')
       o.settingType =

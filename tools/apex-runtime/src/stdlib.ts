@@ -4,7 +4,7 @@
  */
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import crypto from 'node:crypto';
-import type { Pos } from './ast';
+import type { Pos, Stmt } from './ast';
 import type { Database } from './db';
 import { ApexThrow, Uncatchable } from './errors';
 import {
@@ -30,11 +30,13 @@ import {
   rt,
   toDecimal,
   typeName,
-  type Host
+  type Host,
+  type Scope
 } from './interp';
 import { JsonError, parseJson, quote, type JNode } from './json';
 import { type FieldMeta, type ObjMeta, type Schema, isLongText } from './schema';
 import { SObj } from './sobject';
+import type { Security } from './platform/security';
 import { fromLocal, isValidTz, javaFormat, localParts, localePatterns, tzOffset } from './timeutil';
 import {
   ABlob,
@@ -268,8 +270,16 @@ export const STATUS_CODES = [
   'INSUFFICIENT_ACCESS_OR_READONLY',
   'INVALID_TYPE',
   'INVALID_TYPE_ON_FIELD_IN_RECORD',
-  'FIELD_INTEGRITY_EXCEPTION'
+  'FIELD_INTEGRITY_EXCEPTION',
+  'MIXED_DML_OPERATION'
 ];
+
+/** AccessLevel argument of a Database method: 'user_mode' | 'system_mode' | null. */
+function accessLevelOf(v: unknown): string | null {
+  if (v instanceof AEnum && v.type.toLowerCase().endsWith('accesslevel'))
+    return v.name.toLowerCase();
+  return null;
+}
 
 function enumOf(type: string, values: readonly string[], name: string): AEnum | undefined {
   const i = values.indexOf(name.toUpperCase());
@@ -282,7 +292,12 @@ const JAVA_WS_ONLY =
   /^[\t\n\u000B\f\r\u001C-\u001F \u1680\u2000-\u2006\u2008-\u200A\u2028\u2029\u205F\u3000]*$/;
 
 export class Library implements Host {
+  security!: Security;
   constructor(readonly org: OrgState) {}
+
+  runAs(ip: Interp, s: Extract<Stmt, { k: 'runas' }>, scope: Scope, body: () => number): number {
+    return this.security.runAs(ip, s, scope, body);
+  }
 
   hasStaticType(key: string): boolean {
     if (STATIC_TYPES.has(key)) return true;
@@ -1330,12 +1345,14 @@ export class Library implements Host {
         return this.org.userId;
       case 'userinfo.getorganizationid':
         return this.org.orgId;
+      case 'featuremanagement.checkpermission':
+        return this.security.checkPermission(ip, a0, at);
       case 'userinfo.getprofileid':
         return this.org.profileId;
       case 'userinfo.getusername':
         return this.org.userName;
       case 'userinfo.getname':
-        return 'User User';
+        return this.security.userName();
       case 'userinfo.getlanguage':
         return this.org.language;
       case 'userinfo.getlocale':
@@ -1421,7 +1438,8 @@ export class Library implements Host {
           ip,
           String(a0),
           method === 'query' ? null : (args[1] as AMap),
-          at
+          at,
+          accessLevelOf(args[method === 'query' ? 1 : 2])
         );
         this.org.limits.rows += r instanceof AList ? r.a.length : 1;
         this.checkLimits(ip, at);
@@ -2399,6 +2417,7 @@ export class Library implements Host {
     let allOrNone = true;
     let ext: string | null = null;
     let rest = args.slice(1);
+    let mode: string | null = null;
     if (method === 'upsert' && rest[0] instanceof HostObj && rest[0].kind === 'sobjectfield') {
       ext = (rest[0].d.f as FieldMeta).name;
       rest = rest.slice(1);
@@ -2406,14 +2425,14 @@ export class Library implements Host {
     if (typeof rest[0] === 'boolean') allOrNone = rest[0];
     else if (rest[0] instanceof HostObj && rest[0].kind === 'dmloptions')
       allOrNone = rest[0].d.optAllOrNone ?? true;
-    else if (rest[0] instanceof AEnum) {
-      // AccessLevel: accepted, enforcement is part 2
-    } else if (rest.length && rest[0] !== undefined) this.u(ip, `Database.${method} option`, at);
+    else if (rest[0] instanceof AEnum) mode = accessLevelOf(rest[0]);
+    else if (rest.length && rest[0] !== undefined) this.u(ip, `Database.${method} option`, at);
     this.org.limits.dml++;
     this.org.uncommittedWork = true;
     this.org.limits.dmlRows += recs instanceof AList ? recs.a.length : 1;
     this.checkLimits(ip, at);
-    const res = this.org.db.dml(ip, method, recs, ext, allOrNone, at);
+    if (rest[1] instanceof AEnum) mode = accessLevelOf(rest[1]);
+    const res = this.org.db.dml(ip, method, recs, ext, allOrNone, at, mode);
     const key =
       method === 'insert' || method === 'update'
         ? 'database.saveresult'
@@ -2641,6 +2660,8 @@ export class Library implements Host {
         return exceptionToString(ex);
       case 'getnumdml':
         return h.dml?.length ?? 0;
+      case 'getinaccessiblefields':
+        return this.security.inaccessibleFields(ip, ex);
       case 'getdmlmessage':
       case 'getdmltype':
       case 'getdmlid':
@@ -3567,7 +3588,7 @@ export class Library implements Host {
           case 'isupdateable':
           case 'isdeletable':
           case 'isqueryable':
-            return o.kind !== 'mdt' || m === 'isaccessible' || m === 'isqueryable';
+            return this.security.describeObject(o, m);
           case 'fields':
             return new HostObj(
               rt('schema.sobjecttypefields', 'Schema.SObjectTypeFields'),
@@ -3634,11 +3655,9 @@ export class Library implements Host {
           case 'iscustom':
             return f.name.endsWith('__c');
           case 'isaccessible':
-            return true;
           case 'iscreateable':
-            return f.createable;
           case 'isupdateable':
-            return f.updateable;
+            return this.security.describeField(o, f, m);
           case 'isrestrictedpicklist':
             return !!f.picklist?.restricted;
           case 'isautonumber':
