@@ -389,6 +389,18 @@ describe('npm run webhooks', () => {
     expect(output).not.toMatch(/\n\s+at /);
   });
 
+  it('never reads a cut-off answer as "no subscriptions"', async () => {
+    await run(['register']);
+    rinkel.failNext(4, 'truncated');
+
+    const { code, output } = await run(['list']);
+
+    expect(code).toBe(1);
+    expect(output).not.toContain('No webhook subscriptions');
+    expect(output).toContain('not JSON (cut off?)');
+    expect(output).toContain('Fix:');
+  });
+
   it('asks for the API key', async () => {
     const { code, output } = await run(['list'], { RINKEL_API_KEY: '' });
 

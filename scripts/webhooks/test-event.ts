@@ -136,7 +136,8 @@ export async function sendTestEvent(input: {
     };
   } catch (error) {
     const elapsed = ((performance.now() - started) / 1000).toFixed(1);
-    if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+    const name = (error as { name?: unknown } | null)?.name;
+    if (name === 'TimeoutError' || name === 'AbortError') {
       throw new ConfigError(
         `${endpoint} did not answer within ${timeoutMs / 1000} s (Rinkel gives up after 2 s).`,
         'See the debug logs of the Site guest user for what the endpoint does that long; it must publish the event and answer at once.'
