@@ -18,7 +18,7 @@ describe('npm run send-test-event', () => {
   let server: Server;
   let siteUrl: string;
   let received: { url: string; contentType?: string; body: unknown }[];
-  let answer: { status: number; body: string };
+  let answer: { status: number; body: string; headers?: Record<string, string>; delayMs?: number };
   let root: string;
 
   beforeEach(async () => {
@@ -33,8 +33,10 @@ describe('npm run send-test-event', () => {
           contentType: req.headers['content-type'],
           body: JSON.parse(raw) as unknown
         });
-        res.writeHead(answer.status, { 'Content-Type': 'application/json' });
-        res.end(answer.body);
+        setTimeout(() => {
+          res.writeHead(answer.status, { 'Content-Type': 'application/json', ...answer.headers });
+          res.end(answer.body);
+        }, answer.delayMs ?? 0);
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -131,6 +133,60 @@ describe('npm run send-test-event', () => {
     expect(code).toBe(1);
     expect(received[0]?.url).toBe('/services/apexrest/rinkel/v1/callEnd');
     expect(output).toContain('The endpoint refused the secret');
+  });
+
+  it('fails on a redirect (an inactive Site) and does not follow it', async () => {
+    answer = { status: 302, body: '', headers: { Location: `${siteUrl}/login` } };
+
+    const { code, output } = await run(['callEnd', '--url', siteUrl], {
+      RINKEL_WEBHOOK_SECRET: SECRET
+    });
+
+    expect(code).toBe(1);
+    expect(received).toHaveLength(1);
+    expect(output).toMatch(/answer: HTTP 302 in \d+ ms/);
+    expect(output).toContain(`The endpoint redirected (302 to ${siteUrl}/login)`);
+    expect(output).toContain('activate the Site');
+    expect(output).not.toContain('OK:');
+  });
+
+  it('fails on a 2xx other than 200: Rinkel accepts only 200', async () => {
+    answer = { status: 204, body: '' };
+
+    const { code, output } = await run(['callEnd', '--url', siteUrl], {
+      RINKEL_WEBHOOK_SECRET: SECRET
+    });
+
+    expect(code).toBe(1);
+    expect(output).toContain('The endpoint answered 204, not 200');
+  });
+
+  it('shows the elapsed time and warns when the answer takes longer than 2 s', async () => {
+    answer = { status: 200, body: '{}', delayMs: 2100 };
+
+    const { code, output } = await run(['callEnd', '--url', siteUrl], {
+      RINKEL_WEBHOOK_SECRET: SECRET
+    });
+
+    expect(code).toBe(1);
+    expect(output).toMatch(/answer: HTTP 200 in 2\d{3} ms/);
+    expect(output).toContain('Rinkel requires 200 within 2 s');
+  });
+
+  it('refuses a --url of another event or with its own token', async () => {
+    const other = await run(
+      ['callEnd', '--url', `${siteUrl}/services/apexrest/rinkel/v1/callInsights`],
+      { RINKEL_WEBHOOK_SECRET: SECRET }
+    );
+    expect(other.code).toBe(2);
+    expect(other.output).toContain('--url ends in /callInsights but the event sent is callEnd');
+
+    const token = await run(['callEnd', '--url', `${siteUrl}?token=abcdefgh`], {
+      RINKEL_WEBHOOK_SECRET: SECRET
+    });
+    expect(token.code).toBe(2);
+    expect(token.output).toContain('--url carries its own token');
+    expect(received).toHaveLength(0);
   });
 
   it('says when the URL cannot be reached', async () => {

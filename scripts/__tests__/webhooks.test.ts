@@ -1,13 +1,15 @@
 // `npm run webhooks -- list|register|test|unregister` against the fake Rinkel API on loopback.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { reportFailure } from '../core/cli';
 import { createMemoryLogger } from '../core/log';
 import { writeLocalState } from '../core/secret';
 import { webhooksMain } from '../webhooks/commands';
+import { parseBackfillArgs } from '../backfill/cli';
+import { emptyTotals, writeState } from '../backfill/state';
 import { FakeRinkel } from '../testing/fake-rinkel';
 import { REPO_ROOT } from '../core/paths';
 
@@ -352,6 +354,51 @@ describe('npm run webhooks', () => {
     expect(code).toBe(2);
     expect(output).toContain('Several orgs were set up here (other-org, rinkel-dev)');
     expect(output).toContain('--target-org');
+  });
+
+  it('keeps using the one org after a backfill saved its resume point', async () => {
+    const { statePath } = parseBackfillArgs(['--since', '2026-01-01'], {}, root);
+    writeState(statePath, {
+      version: 1,
+      since: '2026-01-01T00:00:00.000Z',
+      until: '2026-02-01T00:00:00.000Z',
+      perPage: 50,
+      nextPage: 3,
+      done: false,
+      jobs: [],
+      totals: emptyTotals(),
+      updatedAt: '2026-02-01T00:00:00.000Z'
+    });
+
+    const { code, output } = await run(['register']);
+
+    expect(code).toBe(0);
+    expect(output).not.toContain('Several orgs');
+    expect(rinkel.subscriptions.get('callEnd')?.url).toBe(`${ENDPOINT}/callEnd?token=${SECRET}`);
+  });
+
+  it('names the fix for a broken .rinkel/<alias>.json instead of a stack trace', async () => {
+    mkdirSync(join(root, '.rinkel'), { recursive: true });
+    writeFileSync(join(root, '.rinkel', 'rinkel-dev.json'), '{"orgId": "00DFAKE0000');
+
+    const { code, output } = await run(['register']);
+
+    expect(code).toBe(2);
+    expect(output).toContain('rinkel-dev.json is not valid JSON');
+    expect(output).toContain('npm run setup -- --target-org rinkel-dev --rotate-secret');
+    expect(output).not.toMatch(/\n\s+at /);
+  });
+
+  it('never reads a cut-off answer as "no subscriptions"', async () => {
+    await run(['register']);
+    rinkel.failNext(4, 'truncated');
+
+    const { code, output } = await run(['list']);
+
+    expect(code).toBe(1);
+    expect(output).not.toContain('No webhook subscriptions');
+    expect(output).toContain('not JSON (cut off?)');
+    expect(output).toContain('Fix:');
   });
 
   it('asks for the API key', async () => {

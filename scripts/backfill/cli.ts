@@ -8,7 +8,7 @@ import type { Logger } from '../core/log';
 import { loadLabels } from '../twin';
 import { Org, SfCli } from '../clients/org';
 import { RinkelApiClient } from '../clients/rinkel-api';
-import { STATE_DIR } from '../core/secret';
+import { BACKFILL_STATE_DIR, stateFileName } from '../core/secret';
 import { DEFAULT_MAX_RECORDS_PER_JOB, formatReport, runBackfill } from './run';
 import { SalesforceClient, type SalesforceSession } from './salesforce';
 
@@ -23,7 +23,7 @@ Options:
   --resume               continue after the last completed Bulk API job of the previous run
   --dry-run              read Rinkel and the org, write nothing, report what would happen
   --target-org <alias>   org to import into (default: ${DEFAULT_SCRATCH_ALIAS}); its session comes from sf
-  --state-file <path>    resume point (default: ${STATE_DIR}/backfill-<alias>.json)
+  --state-file <path>    resume point (default: ${BACKFILL_STATE_DIR}/<alias>.json)
   --per-job <n>          calls per Bulk API job (default: ${DEFAULT_MAX_RECORDS_PER_JOB})
   -h, --help             show this help
 
@@ -97,7 +97,7 @@ export function parseBackfillArgs(
     targetOrg,
     statePath: path.resolve(
       projectRoot,
-      str('state-file') ?? path.join(STATE_DIR, `backfill-${targetOrg}.json`)
+      str('state-file') ?? path.join(BACKFILL_STATE_DIR, stateFileName(targetOrg))
     ),
     perJob: DEFAULT_MAX_RECORDS_PER_JOB
   };

@@ -45,11 +45,14 @@ export interface WebhookSubscriptionInput {
 export type RinkelErrorKind =
   | 'unauthorized'
   | 'plan'
+  | 'forbidden'
   | 'badRequest'
   | 'notFound'
   | 'rateLimited'
   | 'server'
   | 'network'
+  | 'timeout'
+  | 'malformed'
   | 'unexpected';
 
 export class RinkelApiError extends Error {
@@ -70,7 +73,13 @@ export class RinkelApiError extends Error {
   }
 
   get retryable(): boolean {
-    return this.kind === 'network' || this.kind === 'rateLimited' || this.kind === 'server';
+    return (
+      this.kind === 'network' ||
+      this.kind === 'timeout' ||
+      this.kind === 'malformed' ||
+      this.kind === 'rateLimited' ||
+      this.kind === 'server'
+    );
   }
 }
 
@@ -78,7 +87,15 @@ export interface RetryInfo {
   attempt: number;
   delayMs: number;
   reason: string;
+  /** What Rinkel asked for with Retry-After, when it did. */
+  retryAfterMs?: number;
 }
+
+/** How long the client waits at most when Rinkel answers 429 with a longer Retry-After. */
+export const RETRY_AFTER_CAP_MS = 60_000;
+
+/** Checks a 2xx body against the shape the caller reads; returns what is wrong, or undefined. */
+export type ShapeCheck = (body: unknown) => string | undefined;
 
 export interface RinkelApiOptions {
   apiKey: string;
@@ -86,8 +103,10 @@ export interface RinkelApiOptions {
   /** Retries after the first attempt for network errors, 429 and 5xx. */
   maxRetries?: number;
   retryBaseDelayMs?: number;
-  /** Upper bound for one wait, also for Retry-After. */
+  /** Upper bound for one backoff wait. */
   retryMaxDelayMs?: number;
+  /** Upper bound for a wait Rinkel asks for with Retry-After; a longer ask is cut and reported. */
+  retryAfterCapMs?: number;
   timeoutMs?: number;
   onRetry?: (info: RetryInfo) => void;
   sleep?: (ms: number) => Promise<void>;
@@ -96,6 +115,48 @@ export interface RinkelApiOptions {
 export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
+  /** A 2xx whose body fails this check is a retryable `malformed` error, never a success. */
+  expect?: ShapeCheck;
+}
+
+/** `{data: [...]}` (a list page); meta is optional (not every list is documented with it). */
+export const LIST_ENVELOPE: ShapeCheck = (body) =>
+  isRecord(body) && Array.isArray(body.data)
+    ? body.data.every(isRecord)
+      ? undefined
+      : 'an item of data is not an object'
+    : describeNot(body, '{"data": [...]}');
+
+/** `{data: {...}}` (one resource). */
+export const ONE_ENVELOPE: ShapeCheck = (body) =>
+  isRecord(body) && isRecord(body.data) ? undefined : describeNot(body, '{"data": {...}}');
+
+/** A page of call detail records: the list envelope with the documented pagination numbers. */
+export const CDR_PAGE: ShapeCheck = (body) => {
+  const list = LIST_ENVELOPE(body);
+  if (list) return list;
+  const meta = isRecord(body) ? body.meta : undefined;
+  const pagination = isRecord(meta) ? meta.pagination : undefined;
+  if (!isRecord(pagination)) return 'meta.pagination is missing';
+  for (const key of ['totalPages', 'currentPage']) {
+    if (typeof pagination[key] !== 'number' || !Number.isInteger(pagination[key])) {
+      return `meta.pagination.${key} is not a whole number`;
+    }
+  }
+  return undefined;
+};
+
+const SUBSCRIPTION: ShapeCheck = (body) => {
+  const one = ONE_ENVELOPE(body);
+  if (one) return one;
+  const data = (body as { data: Record<string, unknown> }).data;
+  return typeof data.url === 'string' ? undefined : 'data.url is missing';
+};
+
+function describeNot(body: unknown, wanted: string): string {
+  if (body === undefined) return `an empty body instead of ${wanted}`;
+  if (typeof body === 'string') return `a body that is not JSON (cut off?) instead of ${wanted}`;
+  return `JSON without ${wanted}`;
 }
 
 export interface RinkelResponse {
@@ -144,6 +205,18 @@ export function toRinkelApiError(status: number, body: unknown, what: string): R
       message
     );
   }
+  if (status === 403 && !/\/webhooks\b/.test(what)) {
+    // Only the webhook endpoints are plan-gated as documented; elsewhere a 403 is about what the
+    // key may read (e.g. call detail records with insights).
+    return new RinkelApiError(
+      'forbidden',
+      status,
+      `${what}: Rinkel refused this API key access (403${detail ? ` ${detail}` : ''}).`,
+      'The key is valid but may not read this: ask Rinkel (or the account owner in My Rinkel → Integrations) to give the API key access to call detail records, then retry.',
+      code,
+      message
+    );
+  }
   if (status === 403) {
     const isPlan = PLAN_TEXT.test(`${message ?? ''} ${code ?? ''} ${JSON.stringify(body) ?? ''}`);
     return new RinkelApiError(
@@ -172,7 +245,9 @@ export function toRinkelApiError(status: number, body: unknown, what: string): R
       'notFound',
       status,
       `${what}: not found (404${detail ? ` ${detail}` : ''}).`,
-      'Check the event name or id.',
+      detail
+        ? 'Check the event name or id.'
+        : 'Rinkel sent no error of its own, so the path itself is unknown there: check RINKEL_API_BASE_URL (it must end in /v1, e.g. https://api.rinkel.com/v1).',
       code,
       message
     );
@@ -231,8 +306,9 @@ function parseSubscription(
 export interface CallDetailRecordPage {
   records: Record<string, unknown>[];
   page: number;
-  /** From meta.pagination; null when Rinkel sent none. */
-  totalPages: number | null;
+  /** From meta.pagination (required: a page without it is malformed). */
+  totalPages: number;
+  totalItems: number | null;
   hasNextPage: boolean;
 }
 
@@ -242,7 +318,8 @@ export class RinkelApiClient {
   private readonly maxRetries: number;
   private readonly retryBaseDelayMs: number;
   private readonly retryMaxDelayMs: number;
-  private readonly timeoutMs: number;
+  private readonly retryAfterCapMs: number;
+  readonly timeoutMs: number;
   private readonly onRetry?: (info: RetryInfo) => void;
   private readonly sleep: (ms: number) => Promise<void>;
 
@@ -255,6 +332,7 @@ export class RinkelApiClient {
     this.maxRetries = options.maxRetries ?? 3;
     this.retryBaseDelayMs = options.retryBaseDelayMs ?? 500;
     this.retryMaxDelayMs = options.retryMaxDelayMs ?? 10_000;
+    this.retryAfterCapMs = options.retryAfterCapMs ?? RETRY_AFTER_CAP_MS;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.onRetry = options.onRetry;
     this.sleep = options.sleep ?? defaultSleep;
@@ -302,22 +380,39 @@ export class RinkelApiClient {
           signal: AbortSignal.timeout(this.timeoutMs)
         });
         const body = parseJsonOrText(await response.text());
-        if (response.ok) {
+        const problem = response.ok ? options.expect?.(body) : undefined;
+        if (response.ok && !problem) {
           return { status: response.status, body };
         }
-        error = toRinkelApiError(response.status, body, what);
-        const retryAfter = Number(response.headers.get('retry-after'));
-        if (Number.isFinite(retryAfter) && retryAfter > 0) {
-          retryAfterMs = retryAfter * 1000;
+        if (problem) {
+          error = new RinkelApiError(
+            'malformed',
+            response.status,
+            `${what}: Rinkel answered ${response.status} with ${problem}.`,
+            'Nothing was taken from that answer. Retry in a few minutes; if it persists, check RINKEL_API_BASE_URL and https://developers.rinkel.com for API changes.'
+          );
+        } else {
+          error = toRinkelApiError(response.status, body, what);
+          retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
         }
       } catch (cause) {
+        // By name: fetch's DOMException is not an Error of this realm under jest.
+        const name = (cause as { name?: unknown } | null)?.name;
+        const timedOut = name === 'TimeoutError' || name === 'AbortError';
         const reason = cause instanceof Error ? describeTransportError(cause) : String(cause);
-        error = new RinkelApiError(
-          'network',
-          0,
-          `${what}: could not reach Rinkel at ${this.baseUrl} (${reason}).`,
-          'Check the internet connection (and proxy settings), then retry.'
-        );
+        error = timedOut
+          ? new RinkelApiError(
+              'timeout',
+              0,
+              `${what}: Rinkel at ${this.baseUrl} did not answer within ${this.timeoutMs / 1000} s.`,
+              'Rinkel (or a proxy on the way) is slow right now: retry later, or allow more time with RINKEL_API_TIMEOUT_SECONDS.'
+            )
+          : new RinkelApiError(
+              'network',
+              0,
+              `${what}: could not reach Rinkel at ${this.baseUrl} (${reason}).`,
+              'Check the internet connection (and proxy settings), then retry.'
+            );
       }
 
       if (!error.retryable || attempt >= this.maxRetries) {
@@ -335,16 +430,30 @@ export class RinkelApiClient {
       }
       const backoff = this.retryBaseDelayMs * 2 ** attempt;
       const jitter = Math.floor(Math.random() * (this.retryBaseDelayMs / 2));
-      const delayMs = Math.min(retryAfterMs ?? backoff + jitter, this.retryMaxDelayMs);
-      this.onRetry?.({ attempt: attempt + 1, delayMs, reason: error.message });
+      const delayMs =
+        retryAfterMs !== undefined
+          ? Math.min(retryAfterMs, this.retryAfterCapMs)
+          : Math.min(backoff + jitter, this.retryMaxDelayMs);
+      const asked =
+        retryAfterMs === undefined
+          ? ''
+          : retryAfterMs > this.retryAfterCapMs
+            ? ` (Rinkel asked for ${Math.round(retryAfterMs / 1000)} s with Retry-After; waiting at most ${Math.round(this.retryAfterCapMs / 1000)} s)`
+            : ` (Retry-After: ${Math.round(retryAfterMs / 1000)} s)`;
+      this.onRetry?.({
+        attempt: attempt + 1,
+        delayMs,
+        reason: `${error.message}${asked}`,
+        retryAfterMs
+      });
       await this.sleep(delayMs);
     }
   }
 
   /** GET of a single resource wrapped as `{data: …}`. */
   async getData(path: string, query?: RequestOptions['query']): Promise<unknown> {
-    const { body } = await this.request('GET', path, { query });
-    return isRecord(body) && 'data' in body ? body.data : body;
+    const { body } = await this.request('GET', path, { query, expect: ONE_ENVELOPE });
+    return (body as { data: unknown }).data;
   }
 
   /**
@@ -359,12 +468,12 @@ export class RinkelApiClient {
     const items: unknown[] = [];
     const maxPages = 1000;
     for (let page = 1; page <= maxPages; page++) {
-      const { body } = await this.request('GET', path, { query: { ...query, page, perPage } });
-      const data = isRecord(body) ? body.data : body;
-      if (!Array.isArray(data)) {
-        return items;
-      }
-      items.push(...(data as unknown[]));
+      const { body } = await this.request('GET', path, {
+        query: { ...query, page, perPage },
+        expect: LIST_ENVELOPE
+      });
+      const data = (body as { data: unknown[] }).data;
+      items.push(...data);
       const pagination =
         isRecord(body) && isRecord(body.meta) && isRecord(body.meta.pagination)
           ? body.meta.pagination
@@ -398,19 +507,30 @@ export class RinkelApiClient {
         sortOrder: 'ASC',
         page: options.page,
         perPage: options.perPage ?? 50
-      }
+      },
+      expect: CDR_PAGE
     });
-    const data = isRecord(body) ? body.data : body;
-    const records = Array.isArray(data) ? data.filter(isRecord) : [];
-    const meta = isRecord(body) && isRecord(body.meta) ? body.meta : {};
-    const pagination = isRecord(meta.pagination) ? meta.pagination : {};
-    const total = Number(pagination.totalPages);
-    const totalPages = Number.isFinite(total) ? total : null;
-    const next = isRecord(meta.links) ? meta.links.next : undefined;
-    const hasNextPage =
-      records.length > 0 &&
-      (totalPages !== null ? options.page < totalPages : next !== null && next !== undefined);
-    return { records, page: options.page, totalPages, hasNextPage };
+    // CDR_PAGE checked the shape: data is an array of objects, pagination has whole numbers.
+    const page = body as {
+      data: Record<string, unknown>[];
+      meta: { pagination: { totalPages: number; currentPage: number; totalItems?: unknown } };
+    };
+    const { totalPages, currentPage, totalItems } = page.meta.pagination;
+    if (currentPage !== options.page) {
+      throw new RinkelApiError(
+        'malformed',
+        200,
+        `GET /call-detail-records: asked for page ${options.page}, Rinkel answered page ${currentPage}.`,
+        'Nothing was taken from that answer. Retry; if it persists, check https://developers.rinkel.com for API changes.'
+      );
+    }
+    return {
+      records: page.data,
+      page: options.page,
+      totalPages,
+      totalItems: typeof totalItems === 'number' ? totalItems : null,
+      hasNextPage: options.page < totalPages
+    };
   }
 
   // ---- webhooks (reference §2) ----
@@ -426,16 +546,22 @@ export class RinkelApiClient {
     event: RinkelEvent,
     input: WebhookSubscriptionInput
   ): Promise<WebhookSubscription> {
-    const { body } = await this.request('POST', `/webhooks/${event}`, { body: input });
-    return parseSubscription(isRecord(body) ? body.data : undefined, event) ?? { event, ...input };
+    const { body } = await this.request('POST', `/webhooks/${event}`, {
+      body: input,
+      expect: SUBSCRIPTION
+    });
+    return parseSubscription((body as { data: unknown }).data, event) ?? { event, ...input };
   }
 
   async updateWebhook(
     event: RinkelEvent,
     input: WebhookSubscriptionInput
   ): Promise<WebhookSubscription> {
-    const { body } = await this.request('PUT', `/webhooks/${event}`, { body: input });
-    return parseSubscription(isRecord(body) ? body.data : undefined, event) ?? { event, ...input };
+    const { body } = await this.request('PUT', `/webhooks/${event}`, {
+      body: input,
+      expect: SUBSCRIPTION
+    });
+    return parseSubscription((body as { data: unknown }).data, event) ?? { event, ...input };
   }
 
   async deleteWebhook(event: RinkelEvent): Promise<void> {
@@ -472,6 +598,15 @@ export class RinkelApiClient {
     );
     return isRecord(data) ? data : undefined;
   }
+}
+
+/** Retry-After as seconds or as an HTTP date (RFC 9110 §10.2.3); undefined when absent or odd. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1000 : undefined;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 function describeTransportError(error: Error): string {

@@ -64,13 +64,49 @@ export function missingApiKeyError(): ConfigError {
   );
 }
 
+/**
+ * RINKEL_API_BASE_URL, checked here so a wrong value fails with its own message: without `/v1`
+ * every call would be a 404 that reads like a wrong event or id.
+ */
 export function rinkelBaseUrl(env: Env): string {
   const value = env.RINKEL_API_BASE_URL?.trim();
   if (!value) {
     return DEFAULT_RINKEL_BASE_URL;
   }
-  validateUrl(value, 'RINKEL_API_BASE_URL', true);
+  const fix = `Unset it to use ${DEFAULT_RINKEL_BASE_URL}, or give the full https base URL ending in /v1.`;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`RINKEL_API_BASE_URL "${value}" is not a URL.`, fix);
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.test(url.hostname))) {
+    throw new ConfigError(
+      `RINKEL_API_BASE_URL must use https (got ${url.protocol}): the API key travels in a header.`,
+      fix
+    );
+  }
+  if (url.search || url.hash || !/\/v1\/*$/.test(url.pathname)) {
+    throw new ConfigError(
+      `RINKEL_API_BASE_URL "${value}" does not end in /v1 (Rinkel's API lives under ${DEFAULT_RINKEL_BASE_URL}).`,
+      fix
+    );
+  }
   return value.replace(/\/+$/, '');
+}
+
+/** RINKEL_API_TIMEOUT_SECONDS: how long one Rinkel call may take (default 30 s). */
+export function rinkelTimeoutMs(env: Env): number {
+  const value = env.RINKEL_API_TIMEOUT_SECONDS?.trim();
+  if (!value) return 30_000;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 600) {
+    throw new ConfigError(
+      `RINKEL_API_TIMEOUT_SECONDS "${value}" is not a number of seconds between 0 and 600.`,
+      'Unset it (30 s) or give e.g. 60.'
+    );
+  }
+  return seconds * 1000;
 }
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;

@@ -15,10 +15,16 @@ import {
   writeFileSync
 } from 'node:fs';
 import { join } from 'node:path';
+import { ConfigError } from './config';
 import { isRecord } from './json';
 
 export const SECRET_BYTES = 32;
 export const STATE_DIR = '.rinkel';
+/**
+ * Backfill resume points live in their own folder: a file beside the per-org setup files would be
+ * taken for an org by `webhooks` and `send-test-event`.
+ */
+export const BACKFILL_STATE_DIR = `${STATE_DIR}/backfill`;
 
 /** 32 random bytes, base64url: URL-safe without escaping, 43 characters. */
 export function generateWebhookSecret(): string {
@@ -62,16 +68,13 @@ export function readLocalState(projectRoot: string, orgAlias: string): LocalOrgS
   if (!existsSync(file)) {
     return undefined;
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch {
-    throw new Error(
-      `${file} is not valid JSON. Delete it and run setup again (with --rotate-secret).`
-    );
+  const parsed = parseStateFile(file);
+  const fix = `Delete ${join(STATE_DIR, stateFileName(orgAlias))} and run \`npm run setup -- --target-org ${orgAlias} --rotate-secret\` (then \`npm run webhooks -- register\` so Rinkel gets the new secret).`;
+  if (parsed === undefined) {
+    throw new ConfigError(`${file} is not valid JSON (a cut-off or hand-edited setup file).`, fix);
   }
   if (!isRecord(parsed) || typeof parsed.orgId !== 'string') {
-    throw new Error(`${file} has no orgId. Delete it and run setup again (with --rotate-secret).`);
+    throw new ConfigError(`${file} is not a setup file of this project (it has no orgId).`, fix);
   }
   return {
     orgId: parsed.orgId,
@@ -101,14 +104,31 @@ export function writeLocalState(
   return file;
 }
 
-/** Aliases that have a state file, e.g. to pick the only org when none was named. */
+function parseStateFile(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Aliases that have a setup file, e.g. to pick the only org when none was named. Only files that
+ * setup wrote count (they hold an orgId): a backfill state left at the old place
+ * (`.rinkel/backfill-<alias>.json`) or any other JSON file there is not an org.
+ */
 export function listLocalStateAliases(projectRoot: string): string[] {
   const dir = join(projectRoot, STATE_DIR);
   if (!existsSync(dir)) {
     return [];
   }
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.json'))
-    .map((name) => name.slice(0, -'.json'.length))
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.json'))
+    .filter((entry) => {
+      const parsed = parseStateFile(join(dir, entry.name));
+      // A broken setup file still names an org: readLocalState then says how to repair it.
+      return parsed === undefined || (isRecord(parsed) && typeof parsed.orgId === 'string');
+    })
+    .map((entry) => entry.name.slice(0, -'.json'.length))
     .sort();
 }

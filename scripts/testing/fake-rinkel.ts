@@ -28,7 +28,11 @@ export interface FakeSubscription {
   description?: string;
 }
 
-export type FailureMode = 'network' | 429 | 500 | 502 | 503;
+/**
+ * 'truncated': 200 with the first half of the real answer (a cut-off body); 'slow': the real
+ * answer after `slowMs`.
+ */
+export type FailureMode = 'network' | 'truncated' | 'slow' | 429 | 500 | 502 | 503;
 
 export interface FakeRinkelOptions {
   apiKey?: string;
@@ -36,6 +40,10 @@ export interface FakeRinkelOptions {
   plan?: 'expert' | 'basic';
   /** When set, POST /webhooks/{event}/test really posts a sample body to the URL. */
   deliverTests?: boolean;
+  /** Added to every answer (the benchmark's network assumption). */
+  latencyMs?: number;
+  /** More requests in flight than this are answered 429 with Retry-After (a rate limit). */
+  maxConcurrent?: number;
 }
 
 const EVENTS = ['incomingCall', 'outgoingCall', 'callStart', 'callEnd', 'callInsights'];
@@ -59,6 +67,16 @@ export class FakeRinkel {
   apiKey: string;
   plan: 'expert' | 'basic';
   deliverTests: boolean;
+  latencyMs: number;
+  maxConcurrent: number;
+  /** Retry-After (seconds, as text) sent with simulated 429s. */
+  retryAfter = '0';
+  /** How long a 'slow' failure waits before answering. */
+  slowMs = 1000;
+  /** The most requests that were in flight at once, and how many were refused as over the limit. */
+  peakConcurrent = 0;
+  rateLimited = 0;
+  private inFlight = 0;
   private failures: FailureMode[] = [];
   private rejections: {
     method: string;
@@ -67,6 +85,7 @@ export class FakeRinkel {
     code: string;
     message: string;
   }[] = [];
+  private truncateNext = false;
   private server?: Server;
   private port = 0;
 
@@ -74,6 +93,8 @@ export class FakeRinkel {
     this.apiKey = options.apiKey ?? 'test-api-key-123456';
     this.plan = options.plan ?? 'expert';
     this.deliverTests = options.deliverTests ?? false;
+    this.latencyMs = options.latencyMs ?? 0;
+    this.maxConcurrent = options.maxConcurrent ?? Infinity;
   }
 
   static async start(options: FakeRinkelOptions = {}): Promise<FakeRinkel> {
@@ -125,6 +146,13 @@ export class FakeRinkel {
     body?: unknown,
     headers: Record<string, string> = {}
   ): void {
+    if (this.truncateNext) {
+      this.truncateNext = false;
+      const text = JSON.stringify(body ?? {});
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(text.slice(0, Math.floor(text.length / 2)));
+      return;
+    }
     if (body === undefined) {
       res.writeHead(status, headers);
       res.end();
@@ -161,6 +189,27 @@ export class FakeRinkel {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.inFlight++;
+    this.peakConcurrent = Math.max(this.peakConcurrent, this.inFlight);
+    try {
+      if (this.latencyMs > 0) {
+        await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+      }
+      if (this.inFlight > this.maxConcurrent) {
+        this.rateLimited++;
+        for await (const chunk of req) void chunk;
+        this.send(res, 429, errorBody('TOO_MANY_REQUESTS', 'Rate limit exceeded'), {
+          'Retry-After': '1'
+        });
+        return;
+      }
+      await this.answer(req, res);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private async answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     let raw = '';
     for await (const chunk of req) {
@@ -182,7 +231,11 @@ export class FakeRinkel {
       req.socket.destroy();
       return;
     }
-    if (failure !== undefined) {
+    if (failure === 'truncated') {
+      this.truncateNext = true;
+    } else if (failure === 'slow') {
+      await new Promise((resolve) => setTimeout(resolve, this.slowMs));
+    } else if (failure !== undefined) {
       this.send(
         res,
         failure,
@@ -190,7 +243,7 @@ export class FakeRinkel {
           failure === 429 ? 'TOO_MANY_REQUESTS' : 'INTERNAL_SERVER_ERROR',
           'Simulated failure'
         ),
-        failure === 429 ? { 'Retry-After': '0' } : {}
+        failure === 429 ? { 'Retry-After': this.retryAfter } : {}
       );
       return;
     }

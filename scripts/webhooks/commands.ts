@@ -338,6 +338,7 @@ export async function webhooksMain(
   const api = new RinkelApiClient({
     apiKey: options.apiKey,
     baseUrl: options.rinkelBaseUrl,
+    timeoutMs: options.rinkelTimeoutMs,
     retryBaseDelayMs: context.retryBaseDelayMs,
     onRetry: (info) =>
       logger.warn(

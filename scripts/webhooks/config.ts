@@ -7,6 +7,7 @@ import {
   parseOptions,
   requireApiKey,
   rinkelBaseUrl,
+  rinkelTimeoutMs,
   stringOption,
   stringList,
   validateOrgName,
@@ -61,7 +62,8 @@ Options:
 Environment:
   RINKEL_API_KEY           Rinkel API key (required)
   RINKEL_WEBHOOK_SECRET    webhook secret, when not taken from .rinkel/<alias>.json
-  RINKEL_API_BASE_URL      override ${DEFAULT_RINKEL_BASE_URL} (tests)`;
+  RINKEL_API_BASE_URL      override ${DEFAULT_RINKEL_BASE_URL} (tests)
+  RINKEL_API_TIMEOUT_SECONDS  how long one Rinkel call may take (default 30)`;
 
 export interface WebhooksOptions {
   help: boolean;
@@ -74,6 +76,7 @@ export interface WebhooksOptions {
   apiKey: string;
   secretFromEnv?: string;
   rinkelBaseUrl: string;
+  rinkelTimeoutMs?: number;
 }
 
 export function parseWebhooksArgs(argv: string[], env: Env): WebhooksOptions {
@@ -138,7 +141,8 @@ export function parseWebhooksArgs(argv: string[], env: Env): WebhooksOptions {
     force: boolOption(values, 'force'),
     apiKey: requireApiKey(env),
     secretFromEnv: env.RINKEL_WEBHOOK_SECRET?.trim() || undefined,
-    rinkelBaseUrl: rinkelBaseUrl(env)
+    rinkelBaseUrl: rinkelBaseUrl(env),
+    rinkelTimeoutMs: rinkelTimeoutMs(env)
   };
 }
 

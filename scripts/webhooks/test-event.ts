@@ -53,17 +53,55 @@ export function randomCallId(): string {
   return randomBytes(16).toString('hex');
 }
 
-/** `--url` may be the Site URL or already the full endpoint. */
+/** Rinkel counts a delivery as accepted only when it gets 200 within this time (reference §1.1). */
+export const RINKEL_DEADLINE_MS = 2000;
+
+/**
+ * `--url` may be the Site URL or already the full endpoint. A full endpoint must be the one of the
+ * event being sent, and the secret never comes from the URL: both would otherwise go unnoticed
+ * (the event would be posted to another event's endpoint; the URL's token would be dropped or sent
+ * beside the real one).
+ */
 export function endpointFor(url: string, event: RinkelEvent): string {
-  const clean = url.replace(/\?.*$/, '');
-  return clean.includes(WEBHOOK_PATH) ? clean : webhookEndpoint(clean, event);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(
+      `--url "${url}" is not a URL.`,
+      'Pass the Site URL that `npm run setup` printed, e.g. --url https://example.my.salesforce-sites.com'
+    );
+  }
+  if (parsed.searchParams.has('token')) {
+    throw new ConfigError(
+      '--url carries its own token=…; the secret is never taken from the URL.',
+      'Leave the query off --url; the secret comes from .rinkel/<alias>.json or RINKEL_WEBHOOK_SECRET (--no-token sends none).'
+    );
+  }
+  const clean = `${parsed.origin}${parsed.pathname}`.replace(/\/+$/, '');
+  const at = clean.indexOf(WEBHOOK_PATH);
+  if (at < 0) {
+    return webhookEndpoint(clean, event);
+  }
+  const named = clean.slice(at + WEBHOOK_PATH.length);
+  if (named !== event) {
+    throw new ConfigError(
+      `--url ends in /${named || '(no event)'} but the event sent is ${event}.`,
+      `Pass the Site URL alone (…/services/apexrest/rinkel/v1/${event} is added), or the endpoint of ${event}.`
+    );
+  }
+  return clean;
 }
 
 export interface TestEventResult {
   endpoint: string;
   status: number;
   body: string;
+  /** Rinkel's rule: 200, nothing else (a redirect, 201 or 204 is not an acceptance). */
   ok: boolean;
+  elapsedMs: number;
+  /** Where a redirect pointed. */
+  location?: string;
 }
 
 export async function sendTestEvent(input: {
@@ -75,24 +113,61 @@ export async function sendTestEvent(input: {
 }): Promise<TestEventResult> {
   const endpoint = endpointFor(input.url, input.event);
   const target = input.secret ? `${endpoint}?token=${encodeURIComponent(input.secret)}` : endpoint;
+  const timeoutMs = input.timeoutMs ?? 10_000;
+  const started = performance.now();
   try {
+    // Rinkel does not follow redirects: an inactive Site answers 302 to its login page, which a
+    // followed redirect would turn into a 200.
     const response = await fetch(target, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(input.body),
-      signal: AbortSignal.timeout(input.timeoutMs ?? 30_000)
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs)
     });
     const text = await response.text();
-    return { endpoint, status: response.status, body: text.slice(0, 2000), ok: response.ok };
+    return {
+      endpoint,
+      status: response.status,
+      body: text.slice(0, 2000),
+      ok: response.status === 200,
+      elapsedMs: performance.now() - started,
+      location: response.headers.get('location') ?? undefined
+    };
   } catch (error) {
+    const elapsed = ((performance.now() - started) / 1000).toFixed(1);
+    const name = (error as { name?: unknown } | null)?.name;
+    if (name === 'TimeoutError' || name === 'AbortError') {
+      throw new ConfigError(
+        `${endpoint} did not answer within ${timeoutMs / 1000} s (Rinkel gives up after 2 s).`,
+        'See the debug logs of the Site guest user for what the endpoint does that long; it must publish the event and answer at once.'
+      );
+    }
     const cause =
       error instanceof Error ? ((error as Error & { cause?: unknown }).cause ?? error) : error;
     const detail = cause instanceof Error ? cause.message : String(cause);
     throw new ConfigError(
-      `Could not reach ${endpoint} (${detail}).`,
+      `Could not reach ${endpoint} (${detail}, after ${elapsed} s).`,
       'Check the URL (the Site URL `npm run setup` printed) and that the Site is active.'
     );
   }
+}
+
+function failureText(result: TestEventResult): string {
+  const { status } = result;
+  if (status >= 300 && status < 400) {
+    return `✖ The endpoint redirected (${status}${result.location ? ` to ${result.location}` : ''}); Rinkel does not follow redirects, so it would count every event as failed. An inactive Site redirects to its login page. Fix: activate the Site and give its guest user Rinkel_Webhook_Guest (npm run setup), and use the https Site URL setup printed.`;
+  }
+  if (status >= 200 && status < 300) {
+    return `✖ The endpoint answered ${status}, not 200; Rinkel accepts only 200. Fix: check that --url is the Rinkel webhook endpoint of this org (npm run setup prints it).`;
+  }
+  if (status === 401 || status === 403) {
+    return '✖ The endpoint refused the secret. Fix: use the org’s current secret (.rinkel/<alias>.json or RINKEL_WEBHOOK_SECRET); after --rotate-secret re-register.';
+  }
+  if (status === 404) {
+    return '✖ Not found. Fix: check the Site URL and that the Site is active with Rinkel_Webhook_Guest on its guest user (npm run setup).';
+  }
+  return `✖ The endpoint answered ${status}. Fix: see Rinkel Events (Rinkel_Event__c) and the debug logs of the Site guest user.`;
 }
 
 /** `npm run send-test-event -- <event> --url …`; resolves with the exit code. */
@@ -120,21 +195,23 @@ export async function sendTestEventMain(
     body.id = randomCallId();
   }
   const result = await sendTestEvent({ url: options.url, event: options.event, body, secret });
+  const elapsed = `${Math.round(result.elapsedMs)} ms`;
   logger.info(`POST ${result.endpoint}${secret ? '?token=****' : ''}`);
   logger.info(`  body: ${JSON.stringify(body)}`);
-  logger.info(`  answer: HTTP ${result.status}${result.body ? ` ${result.body}` : ''}`);
+  logger.info(
+    `  answer: HTTP ${result.status} in ${elapsed}${result.body ? ` ${result.body}` : ''}`
+  );
+  if (result.elapsedMs > RINKEL_DEADLINE_MS) {
+    logger.warn(
+      `The endpoint took ${elapsed}; Rinkel requires 200 within 2 s and counts a slower answer as failed. Check the debug logs of the Site guest user.`
+    );
+  }
   if (result.ok) {
     logger.info(
-      `OK: the endpoint accepted the ${options.event} event (call id ${String(body.id)}).`
+      `OK: the endpoint accepted the ${options.event} event in ${elapsed} (call id ${String(body.id)}).`
     );
-    return 0;
+    return result.elapsedMs > RINKEL_DEADLINE_MS ? 1 : 0;
   }
-  logger.error(
-    result.status === 401 || result.status === 403
-      ? '✖ The endpoint refused the secret. Fix: use the org’s current secret (.rinkel/<alias>.json or RINKEL_WEBHOOK_SECRET); after --rotate-secret re-register.'
-      : result.status === 404
-        ? '✖ Not found. Fix: check the Site URL and that the Site is active with Rinkel_Webhook_Guest on its guest user (npm run setup).'
-        : `✖ The endpoint answered ${result.status}. Fix: see Rinkel Events (Rinkel_Event__c) and the debug logs of the Site guest user.`
-  );
+  logger.error(failureText(result));
   return 1;
 }

@@ -18,7 +18,7 @@ describe('parseBackfillArgs', () => {
     );
     expect(options.since?.toISOString()).toBe('2026-01-01T00:00:00.000Z');
     expect(options.until?.toISOString()).toBe('2026-01-31T23:59:59.999Z');
-    expect(options.statePath).toBe(path.resolve('/repo/.rinkel/backfill-prod.json'));
+    expect(options.statePath).toBe(path.resolve('/repo/.rinkel/backfill/prod.json'));
     expect(options.dryRun).toBe(false);
   });
 

@@ -109,6 +109,92 @@ describe('RinkelApiClient', () => {
     expect(rinkel.requests).toHaveLength(1);
   });
 
+  it('takes a cut-off 2xx body for a retryable error, never for an empty list', async () => {
+    rinkel.subscriptions.set('callEnd', {
+      event: 'callEnd',
+      url: 'https://x.example/hook',
+      contentType: 'application/json',
+      active: true
+    });
+    rinkel.failNext(1, 'truncated');
+
+    expect((await api.listWebhooks()).map((s) => s.event)).toEqual(['callEnd']);
+    expect(retries).toEqual([1]);
+
+    rinkel.failNext(4, 'truncated');
+    const error = (await api.listWebhooks().catch((e: unknown) => e)) as RinkelApiError;
+    expect(error.kind).toBe('malformed');
+    expect(error.message).toContain('a body that is not JSON (cut off?)');
+    expect(error.message).toContain('Gave up after 4 attempts');
+  });
+
+  it('refuses a page of calls without the documented pagination', async () => {
+    rinkel.callDetailRecords = [{ callId: 'a' }];
+    rinkel.failNext(4, 'truncated');
+
+    const error = (await api
+      .listCallDetailRecordsPage({ startDate: new Date(0), page: 1 })
+      .catch((e: unknown) => e)) as RinkelApiError;
+
+    expect(error.kind).toBe('malformed');
+  });
+
+  it('says a 403 on call detail records is about the key, not about webhooks', async () => {
+    rinkel.rejectOnce('GET', '/call-detail-records', 403, 'FORBIDDEN', 'Forbidden');
+
+    const error = (await api
+      .listCallDetailRecordsPage({ startDate: new Date(0), page: 1 })
+      .catch((e: unknown) => e)) as RinkelApiError;
+
+    expect(error.kind).toBe('forbidden');
+    expect(error.fix).toContain('access to call detail records');
+    expect(`${error.message} ${error.fix}`).not.toMatch(/webhook|Expert plan/i);
+  });
+
+  it('says Rinkel did not answer in time, naming the time and the setting', async () => {
+    const slow = new RinkelApiClient({
+      apiKey: API_KEY,
+      baseUrl: rinkel.baseUrl,
+      timeoutMs: 100,
+      maxRetries: 1,
+      retryBaseDelayMs: 1,
+      onRetry: (info) => retries.push(info.attempt)
+    });
+    rinkel.slowMs = 400;
+    rinkel.failNext(2, 'slow');
+
+    const error = (await slow.listWebhooks().catch((e: unknown) => e)) as RinkelApiError;
+
+    expect(error.kind).toBe('timeout');
+    expect(error.message).toContain('did not answer within 0.1 s');
+    expect(error.fix).toContain('RINKEL_API_TIMEOUT_SECONDS');
+    expect(retries).toEqual([1]);
+  });
+
+  it('honours Retry-After up to its cap and reports the wait', async () => {
+    const waits: number[] = [];
+    const reasons: string[] = [];
+    const patient = new RinkelApiClient({
+      apiKey: API_KEY,
+      baseUrl: rinkel.baseUrl,
+      sleep: (ms) => {
+        waits.push(ms);
+        return Promise.resolve();
+      },
+      onRetry: (info) => reasons.push(info.reason)
+    });
+    rinkel.retryAfter = '5';
+    rinkel.failNext(1, 429);
+    await patient.listWebhooks();
+    rinkel.retryAfter = '600';
+    rinkel.failNext(1, 429);
+    await patient.listWebhooks();
+
+    expect(waits).toEqual([5_000, 60_000]);
+    expect(reasons[0]).toContain('(Retry-After: 5 s)');
+    expect(reasons[1]).toContain('Rinkel asked for 600 s with Retry-After; waiting at most 60 s');
+  });
+
   it('maps a 404 to notFound', async () => {
     const error = (await api
       .getCallDetailRecordByCallId('nope')

@@ -1,3 +1,4 @@
+import { configErrorOf } from '../../testing/config-error';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,8 +58,9 @@ describe('local state file', () => {
     mkdirSync(join(root, '.rinkel'));
     writeFileSync(join(root, '.rinkel', 'x.json'), '{not json');
 
-    expect(() => readLocalState(root, 'x')).toThrow(
-      /not valid JSON\. Delete it and run setup again/
+    expect(() => readLocalState(root, 'x')).toThrow(/x\.json is not valid JSON/);
+    expect(configErrorOf(() => readLocalState(root, 'x')).fix).toContain(
+      'npm run setup -- --target-org x --rotate-secret'
     );
     expect(readLocalState(root, 'absent')).toBeUndefined();
   });
