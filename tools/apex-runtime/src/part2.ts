@@ -5,9 +5,7 @@
  */
 export const PART2_MEMBERS = new Set(
   [
-    'System.runAs',
     'EventBus.TriggerContext.currentContext',
-    'FeatureManagement.checkPermission',
     'new AsyncOptions',
     'new Cursor',
     // FinalizerContext, EventBus.TriggerContext, Test.getEventBus()

@@ -176,7 +176,8 @@ const SETUP_READ = new Set([
   'crontrigger',
   'cronjobdetail',
   'asyncapexjob',
-  'apexclass'
+  'apexclass',
+  'userrecordaccess'
 ]);
 
 /** Default organization-wide sharing of the standard objects (Help, "Default Organization-Wide Sharing Settings"). */
@@ -371,7 +372,10 @@ export class Security {
         };
       else if (e.profile === 'readonly' && CRM_OBJECTS.has(o.key)) base = { ...NONE, read: true };
       else if (e.profile !== 'minimum' && SETUP_READ.has(o.key)) base = { ...NONE, read: true };
-      else if (e.profile === 'minimum' && (o.key === 'user' || o.key === 'organization'))
+      else if (
+        e.profile === 'minimum' &&
+        (o.key === 'user' || o.key === 'organization' || o.key === 'userrecordaccess')
+      )
         base = { ...NONE, read: true };
     } else if (o.kind === 'mdt') base = { ...NONE, read: true };
     return {
