@@ -195,8 +195,11 @@ export function inventory(rtm: Runtime): Inventory {
       if (e.k === 'call' && e.obj) {
         const path = dotted(e.obj);
         const first = path?.[0]?.toLowerCase();
-        if (path && first && !vars.has(first) && !userTypes.has(first)) {
-          const key = path.join('.').toLowerCase();
+        const key = path?.join('.').toLowerCase() ?? '';
+        // a dotted standard type (Cache.Org) stays a type even where a local shares its first name
+        const shadowed =
+          !!first && vars.has(first) && !(path!.length > 1 && rtm.lib.hasStaticType(key));
+        if (path && first && !shadowed && !userTypes.has(first)) {
           if (rtm.lib.hasStaticType(key)) {
             const name = `${path.join('.')}.${e.id}`;
             if (!inv.statics.has(name)) inv.statics.set(name, where(e));
@@ -316,6 +319,7 @@ export function missing(rtm: Runtime, inv: Inventory): { member: string; where: 
       id: null
     }),
     new HostObj(rt('system.testbroker', 'System.TestBroker'), 'testbroker', {}),
+    ...rtm.lib.platform.inventorySamples(),
     ...[
       'dbresult',
       'dberror',

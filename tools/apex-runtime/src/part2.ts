@@ -4,23 +4,7 @@
  * anything else the project uses must be implemented.
  */
 export const PART2_MEMBERS = new Set(
-  [
-    'System.runAs',
-    'EventBus.TriggerContext.currentContext',
-    'FeatureManagement.checkPermission',
-    'new AsyncOptions',
-    'new Cursor',
-    // FinalizerContext, EventBus.TriggerContext, Test.getEventBus()
-    '#currentContext',
-    // Added by the product after this runtime's part 1: publish callbacks, access-level
-    // publishing, Platform Cache and Queueable stack depth all belong to part 2.
-    'EventBus.publishWithAccessLevel',
-    '#getEventUuids',
-    '#getPartition',
-    '#hasMaxStackDepth',
-    '#getCurrentQueueableStackDepth',
-    '#getMaximumQueueableStackDepth'
-  ].map((m) => m.toLowerCase())
+  ['System.runAs', 'FeatureManagement.checkPermission', 'new Cursor'].map((m) => m.toLowerCase())
 );
 
 /**

@@ -11,6 +11,8 @@ import type { Label } from './stdlib';
 
 export interface ProjectFiles {
   root: string;
+  /** every file of the package directories (metadata other modules read) */
+  files: string[];
   classes: TypeDecl[];
   triggers: TypeDecl[];
   schema: Schema;
@@ -170,6 +172,7 @@ export function loadProject(root: string, extra: string[]): ProjectFiles {
   );
   return {
     root,
+    files,
     classes,
     triggers,
     schema,

@@ -6,6 +6,7 @@ import { ApexThrow, Uncatchable, Unsupported } from './errors';
 import { Interp, exceptionToString, type ClassRt } from './interp';
 import { loadProject, type ProjectFiles } from './project';
 import { SObj } from './sobject';
+import { loadPlatformMetadata, type PlatformOptions } from './platform/index';
 import { Library, type OrgState } from './stdlib';
 import { ABlob, ADecimal, ADatetime, type AObj } from './values';
 
@@ -45,7 +46,8 @@ export class Runtime {
 
   constructor(
     readonly project: ProjectFiles,
-    timezone?: string
+    timezone?: string,
+    platformOptions: PlatformOptions = {}
   ) {
     this.db = new Database(project.schema);
     this.org = {
@@ -80,6 +82,7 @@ export class Runtime {
       savedLimits: null
     };
     this.lib = new Library(this.org);
+    this.lib.platform.configure(loadPlatformMetadata(project.files), platformOptions);
     this.ip = new Interp(project.classes);
     this.ip.host = this.lib;
     this.ip.db = this.db;
@@ -245,6 +248,7 @@ export class Runtime {
     this.org.limits = { queries: 0, dml: 0, rows: 0, dmlRows: 0, queueable: 0 };
     (this.ip as any).triggerCtx = null;
     this.ip.frames = [];
+    this.lib.platform.reset();
   }
 
   /** Runs one static method as a test transaction; returns the failure (or null). */
@@ -403,8 +407,13 @@ function convertMeta(type: string, v: unknown): unknown {
   }
 }
 
-export function createRuntime(root: string, packageDirs: string[], timezone?: string): Runtime {
-  return new Runtime(loadProject(root, packageDirs), timezone);
+export function createRuntime(
+  root: string,
+  packageDirs: string[],
+  timezone?: string,
+  platformOptions: PlatformOptions = {}
+): Runtime {
+  return new Runtime(loadProject(root, packageDirs), timezone, platformOptions);
 }
 
 export { SObj };
