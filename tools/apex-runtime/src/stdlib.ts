@@ -227,7 +227,9 @@ export const STATUS_CODES = [
   'INSUFFICIENT_ACCESS_OR_READONLY',
   'INVALID_TYPE',
   'INVALID_TYPE_ON_FIELD_IN_RECORD',
-  'FIELD_INTEGRITY_EXCEPTION'
+  'FIELD_INTEGRITY_EXCEPTION',
+  // "Platform Event Error Status Codes"
+  'LIMIT_EXCEEDED'
 ];
 
 function enumOf(type: string, values: readonly string[], name: string): AEnum | undefined {

@@ -75,6 +75,7 @@ export function runTransaction(
     uncommitted: org.uncommittedWork,
     immediate: org.publishImmediate,
     userId: org.userId,
+    userName: org.userName,
     dbUser: org.db.userId,
     cpu: p.cpuStart,
     triggerCtx: (ip as unknown as { triggerCtx: unknown }).triggerCtx
@@ -88,6 +89,7 @@ export function runTransaction(
   if (opts.userId) {
     org.userId = opts.userId;
     org.db.userId = opts.userId;
+    org.userName = String(org.db.rowById(opts.userId)?.row.get('username') ?? org.userName);
   }
   p.txStack.push(kind);
   const mark = org.db.mark();
@@ -109,6 +111,7 @@ export function runTransaction(
     org.uncommittedWork = outer.uncommitted;
     org.publishImmediate = outer.immediate;
     org.userId = outer.userId;
+    org.userName = outer.userName;
     org.db.userId = outer.dbUser;
     p.cpuStart = outer.cpu;
     (ip as unknown as { triggerCtx: unknown }).triggerCtx = outer.triggerCtx;
