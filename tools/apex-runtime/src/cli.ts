@@ -2,6 +2,7 @@
  * apex:test — runs a SFDX project's Apex tests offline.
  *   tsx tools/apex-runtime/src/cli.ts [--project DIR] [--package-dir DIR]… [--class Name[.method]]…
  *                                     [--json FILE] [--junit FILE] [--timezone TZ] [--uncovered]
+ *                                     [--event-user USERNAME] [--event-batch-size N]
  * Exit code 0 when all pass, 1 when any fails or is unsupported, 2 when the runtime cannot run.
  */
 import fs from 'node:fs';
@@ -16,6 +17,8 @@ interface Args {
   json?: string;
   junit?: string;
   timezone?: string;
+  eventUser?: string;
+  eventBatchSize?: number;
   quiet: boolean;
   uncovered: boolean;
 }
@@ -35,6 +38,8 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--json') a.json = v();
     else if (k === '--junit') a.junit = v();
     else if (k === '--timezone') a.timezone = v();
+    else if (k === '--event-user') a.eventUser = v();
+    else if (k === '--event-batch-size') a.eventBatchSize = Number(v());
     else if (k === '--quiet') a.quiet = true;
     else if (k === '--uncovered') a.uncovered = true;
     else throw new Error(`unknown argument ${k}`);
@@ -83,7 +88,10 @@ function main(): number {
   const root = path.resolve(args.project);
   let report: RunReport;
   try {
-    const runtime = createRuntime(root, args.packageDirs, args.timezone);
+    const runtime = createRuntime(root, args.packageDirs, args.timezone, {
+      eventUser: args.eventUser,
+      eventBatchSize: args.eventBatchSize
+    });
     report = runtime.run({
       root,
       packageDirs: args.packageDirs,

@@ -202,11 +202,13 @@ export function inventory(rtm: Runtime): Inventory {
       if (e.k === 'call' && e.obj) {
         const path = dotted(e.obj);
         const first = path?.[0]?.toLowerCase();
+        const key = path?.join('.').toLowerCase() ?? '';
+        // a dotted standard type (Cache.Org) stays a type even where a local shares its first name
         const isVar =
           !!first &&
-          (vars.has(first) || (declaredAt.has(first) && declaredAt.get(first)! < e.line));
+          (vars.has(first) || (declaredAt.has(first) && declaredAt.get(first)! < e.line)) &&
+          !(path!.length > 1 && rtm.lib.hasStaticType(key));
         if (path && first && !isVar && !userTypes.has(first)) {
-          const key = path.join('.').toLowerCase();
           if (rtm.lib.hasStaticType(key)) {
             const name = `${path.join('.')}.${e.id}`;
             if (!inv.statics.has(name)) inv.statics.set(name, where(e));
@@ -329,6 +331,7 @@ export function missing(rtm: Runtime, inv: Inventory): { member: string; where: 
       id: null
     }),
     new HostObj(rt('system.testbroker', 'System.TestBroker'), 'testbroker', {}),
+    ...rtm.lib.platform.inventorySamples(),
     ...[
       'dbresult',
       'dberror',

@@ -12,6 +12,8 @@ import { loadSecurityMeta, type SecurityMeta } from './platform/security';
 
 export interface ProjectFiles {
   root: string;
+  /** every file of the package directories (metadata other modules read) */
+  files: string[];
   classes: TypeDecl[];
   triggers: TypeDecl[];
   schema: Schema;
@@ -173,6 +175,7 @@ export function loadProject(root: string, extra: string[]): ProjectFiles {
   );
   return {
     root,
+    files,
     classes,
     triggers,
     schema,

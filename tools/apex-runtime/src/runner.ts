@@ -7,6 +7,7 @@ import { Interp, exceptionToString, type ClassRt } from './interp';
 import { loadProject, type ProjectFiles } from './project';
 import { SObj } from './sobject';
 import { Security } from './platform/security';
+import { loadPlatformMetadata, type PlatformOptions } from './platform/index';
 import { Library, type OrgState } from './stdlib';
 import { ABlob, ADecimal, ADatetime, type AObj } from './values';
 
@@ -47,7 +48,8 @@ export class Runtime {
 
   constructor(
     readonly project: ProjectFiles,
-    timezone?: string
+    timezone?: string,
+    platformOptions: PlatformOptions = {}
   ) {
     this.db = new Database(project.schema);
     this.org = {
@@ -85,6 +87,7 @@ export class Runtime {
     this.security = new Security(project.security, project.schema, this.db, this.org);
     this.lib.security = this.security;
     this.db.security = this.security;
+    this.lib.platform.configure(loadPlatformMetadata(project.files), platformOptions);
     this.ip = new Interp(project.classes);
     this.ip.host = this.lib;
     this.ip.db = this.db;
@@ -249,6 +252,7 @@ export class Runtime {
     this.security.resetTransaction();
     (this.ip as any).triggerCtx = null;
     this.ip.frames = [];
+    this.lib.platform.reset();
   }
 
   /** Runs one static method as a test transaction; returns the failure (or null). */
@@ -407,8 +411,13 @@ function convertMeta(type: string, v: unknown): unknown {
   }
 }
 
-export function createRuntime(root: string, packageDirs: string[], timezone?: string): Runtime {
-  return new Runtime(loadProject(root, packageDirs), timezone);
+export function createRuntime(
+  root: string,
+  packageDirs: string[],
+  timezone?: string,
+  platformOptions: PlatformOptions = {}
+): Runtime {
+  return new Runtime(loadProject(root, packageDirs), timezone, platformOptions);
 }
 
 export { SObj };

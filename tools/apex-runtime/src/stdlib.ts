@@ -34,6 +34,9 @@ import {
   type Scope
 } from './interp';
 import { JsonError, parseJson, quote, type JNode } from './json';
+import * as asyncApex from './platform/async';
+import * as platformEvents from './platform/events';
+import { NOT_MINE, Platform } from './platform/index';
 import { type FieldMeta, type ObjMeta, type Schema, isLongText } from './schema';
 import { SObj } from './sobject';
 import type { Security } from './platform/security';
@@ -271,7 +274,9 @@ export const STATUS_CODES = [
   'INVALID_TYPE',
   'INVALID_TYPE_ON_FIELD_IN_RECORD',
   'FIELD_INTEGRITY_EXCEPTION',
-  'MIXED_DML_OPERATION'
+  'MIXED_DML_OPERATION',
+  // "Platform Event Error Status Codes"
+  'LIMIT_EXCEEDED'
 ];
 
 /** AccessLevel argument of a Database method: 'user_mode' | 'system_mode' | null. */
@@ -293,13 +298,22 @@ const JAVA_WS_ONLY =
 
 export class Library implements Host {
   security!: Security;
-  constructor(readonly org: OrgState) {}
+  /** transactions, async Apex, platform events, Platform Cache (src/platform/) */
+  readonly platform: Platform;
+  constructor(readonly org: OrgState) {
+    this.platform = new Platform(this);
+  }
+
+  copyValue<T>(v: T): T {
+    return deepCopy(v);
+  }
 
   runAs(ip: Interp, s: Extract<Stmt, { k: 'runas' }>, scope: Scope, body: () => number): number {
     return this.security.runAs(ip, s, scope, body);
   }
 
   hasStaticType(key: string): boolean {
+    if (this.platform.hasStaticType(key)) return true;
     if (STATIC_TYPES.has(key)) return true;
     if (key.startsWith('database.') || key.startsWith('schema.') || key.startsWith('system.')) {
       const rest = key.slice(key.indexOf('.') + 1);
@@ -433,6 +447,10 @@ export class Library implements Host {
   }
 
   instanceField(ip: Interp, o: unknown, key: string, at: Pos): unknown {
+    if (o instanceof HostObj) {
+      const r = this.platform.field(ip, o, key, at);
+      if (r !== NOT_MINE) return r;
+    }
     if (o instanceof HostObj && (o.kind === 'restrequest' || o.kind === 'restresponse')) {
       if (!(key in o.d)) this.u(ip, `${o.$type.name}.${key}`, at);
       return o.d[key];
@@ -441,6 +459,10 @@ export class Library implements Host {
   }
 
   instanceFieldSet(ip: Interp, o: unknown, key: string, v: unknown, at: Pos): unknown {
+    if (o instanceof HostObj) {
+      const r = this.platform.fieldSet(ip, o, key, v, at);
+      if (r !== NOT_MINE) return r;
+    }
     if (o instanceof HostObj && (o.kind === 'restrequest' || o.kind === 'restresponse')) {
       if (!(key in o.d)) this.u(ip, `${o.$type.name}.${key}`, at);
       o.d[key] = v;
@@ -556,68 +578,12 @@ export class Library implements Host {
    * statement limit. Delivery to an Apex trigger subscriber is part 2 (unsupported at delivery).
    */
   publish(ip: Interp, arg: unknown, at: Pos): unknown {
-    if (arg === null || arg === undefined) return this.npe(ip, at);
-    const single = !(arg instanceof AList);
-    const events = (single ? [arg] : (arg as AList).a) as unknown[];
-    if (!events.length) return new AList(rt('database.saveresult', 'Database.SaveResult'), []);
-    const first = events[0];
-    if (!(first instanceof SObj)) return this.npe(ip, at);
-    const o = this.org.schema.get(first.type);
-    if (!o || o.kind !== 'event') return this.u(ip, `EventBus.publish of ${first.type}`, at);
-    if (o.publishBehavior === 'PublishImmediately') this.org.publishImmediate++;
-    else {
-      this.org.limits.dml++;
-      this.org.limits.dmlRows += events.length;
-    }
-    if (this.org.publishImmediate > 150)
-      throw new Uncatchable(
-        ip.makeException(
-          'System.LimitException',
-          `Too many immediate DML: ${this.org.publishImmediate}`,
-          at
-        )
-      );
-    this.checkLimits(ip, at);
-    const results = events.map((e) => {
-      if (!(e instanceof SObj) || e.type !== first.type)
-        return this.u(ip, 'EventBus.publish of mixed event types', at);
-      const errors: HostObj[] = [];
-      for (const [k, v] of e.f) {
-        const f = o.fields.get(k);
-        if (f && typeof v === 'string' && f.length !== undefined && v.length > f.length)
-          errors.push(
-            this.dbError(
-              'STRING_TOO_LONG',
-              `${f.label}: data value too large: ${v.slice(0, 100)} (max length=${f.length})`,
-              [f.name]
-            )
-          );
-      }
-      if (!errors.length) this.org.events.push({ type: o.key, event: e.clone() });
-      return this.dbResult('database.saveresult', {
-        id: errors.length ? null : this.org.db.newId(o),
-        success: !errors.length,
-        created: false,
-        errors
-      });
-    });
-    return single
-      ? results[0]
-      : new AList(rt('database.saveresult', 'Database.SaveResult'), results);
+    return platformEvents.publish(this, ip, arg, null, at);
   }
 
-  /** Test.stopTest / Test.getEventBus().deliver(): events with an Apex trigger subscriber are part 2. */
+  /** Test.stopTest / Test.getEventBus().deliver() (src/platform/events.ts). */
   deliverEvents(ip: Interp, at: Pos): void {
-    const subscribed = this.org.events.filter((e) =>
-      this.org.db.triggers.some((t) => t.object === e.type)
-    );
-    if (subscribed.length)
-      return this.u(
-        ip,
-        `delivery of ${subscribed[0]!.event.type} to its Apex trigger (platform-event subscribers are part 2)`,
-        at
-      );
-    this.org.events = [];
+    platformEvents.deliverEvents(this, ip, at);
   }
 
   schedule(ip: Interp, args: unknown[], at: Pos): unknown {
@@ -657,142 +623,15 @@ export class Library implements Host {
   }
 
   executeBatch(ip: Interp, args: unknown[], at: Pos): unknown {
-    const [job, scopeArg] = args;
-    if (job === null || job === undefined) return this.npe(ip, at);
-    if (!(job instanceof AObj) || !this.implementsStd(ip, job, 'database.batchable'))
-      return this.u(ip, 'Database.executeBatch of a non-Batchable', at);
-    if (this.org.running || this.org.runningScheduled || this.org.runningBatch)
-      return this.u(ip, 'Database.executeBatch from running async Apex in a test', at);
-    const scope = scopeArg === undefined || scopeArg === null ? 200 : (scopeArg as number);
-    if (scope < 1 || scope > 2000)
-      ip.throwEx('System.InvalidParameterValueException', `Invalid scope: ${scope}`, at);
-    if (this.org.batches.length)
-      return this.u(ip, 'a second Database.executeBatch in one test', at);
-    const id = this.org.db.seed('AsyncApexJob', {
-      JobType: 'BatchApex',
-      Status: 'Queued',
-      JobItemsProcessed: 0,
-      TotalJobItems: 0,
-      NumberOfErrors: 0
-    });
-    this.org.batches.push({ id, job, scope, afterStart: this.org.startTestCalled, done: false });
-    return id;
+    return asyncApex.executeBatch(this, ip, args, at);
   }
 
-  /** Test.stopTest: the batch runs start, one execute, finish ("Testing Batch Apex"). */
   runBatches(ip: Interp, at: Pos): void {
-    const pending = this.org.batches.filter((b) => !b.done);
-    if (pending.some((b) => !b.afterStart))
-      return this.u(ip, 'a batch started before Test.startTest, run at Test.stopTest', at);
-    for (const b of pending) {
-      b.done = true;
-      const stateful = this.implementsStd(ip, b.job, 'database.stateful');
-      const original = stateful ? null : deepCopy(b.job);
-      const ctx = new HostObj(
-        rt('database.batchablecontext', 'Database.BatchableContext'),
-        'batchablecontext',
-        { id: b.id }
-      );
-      const row = this.org.db.rowById(b.id)!.row;
-      const transaction = (fn: () => void): void => {
-        const outer = {
-          limits: this.org.limits,
-          callouts: this.org.callouts,
-          uncommitted: this.org.uncommittedWork
-        };
-        this.org.limits = { queries: 0, dml: 0, rows: 0, dmlRows: 0, queueable: 0 };
-        this.org.callouts = 0;
-        this.org.uncommittedWork = false;
-        this.org.runningBatch = true;
-        const depth = ip.frames.length;
-        try {
-          fn();
-        } catch (e) {
-          if (!(e instanceof ApexThrow)) throw e;
-          ip.frames.length = depth;
-          this.u(
-            ip,
-            `what Test.stopTest does with an exception thrown by a batch (${e.ex.cls.name}: ${String(e.ex.host?.message ?? '')})`,
-            at
-          );
-        } finally {
-          this.org.runningBatch = false;
-          this.org.limits = outer.limits;
-          this.org.callouts = outer.callouts;
-          this.org.uncommittedWork = outer.uncommitted;
-        }
-      };
-      let records: unknown[] = [];
-      transaction(() => {
-        const started = ip.callMethod(b.job, 'start', [ctx], at);
-        if (started instanceof HostObj && started.kind === 'querylocator')
-          records = started.d.rows as unknown[];
-        else if (started instanceof AList) records = started.a;
-        else if (started === null) records = [];
-        else this.u(ip, 'Database.Batchable start returning a custom Iterable', at);
-      });
-      if (records.length > b.scope)
-        return this.u(
-          ip,
-          `a test batch with more than one execute (${records.length} records, scope ${b.scope})`,
-          at
-        );
-      row.set('totaljobitems', records.length ? 1 : 0);
-      const fresh = (): AObj => (original ? deepCopy(original) : b.job);
-      if (records.length) {
-        const target = fresh();
-        transaction(
-          () =>
-            void ip.callMethod(target, 'execute', [ctx, new AList(T_SOBJECT, records.slice())], at)
-        );
-        row.set('jobitemsprocessed', 1);
-      }
-      const fin = fresh();
-      transaction(() => void ip.callMethod(fin, 'finish', [ctx], at));
-      row.set('status', 'Completed');
-      row.set('completeddate', new ADatetime(this.org.clock()));
-    }
+    asyncApex.runBatches(this, ip, at, deepCopy);
   }
 
-  /** Test.stopTest: jobs scheduled after startTest run their execute once ("Testing the Apex Scheduler"). */
   runScheduledJobs(ip: Interp, at: Pos): void {
-    const pending = this.org.scheduled.filter((j) => !j.done);
-    if (pending.some((j) => !j.afterStart))
-      return this.u(ip, 'a job scheduled before Test.startTest, run at Test.stopTest', at);
-    for (const j of pending) {
-      j.done = true;
-      const outer = {
-        limits: this.org.limits,
-        callouts: this.org.callouts,
-        uncommitted: this.org.uncommittedWork
-      };
-      this.org.limits = { queries: 0, dml: 0, rows: 0, dmlRows: 0, queueable: 0 };
-      this.org.callouts = 0;
-      this.org.uncommittedWork = false;
-      this.org.runningScheduled = true;
-      const depth = ip.frames.length;
-      const ctx = new HostObj(
-        rt('system.schedulablecontext', 'System.SchedulableContext'),
-        'schedulablecontext',
-        { id: j.id }
-      );
-      try {
-        ip.callMethod(j.job, 'execute', [ctx], at);
-      } catch (e) {
-        if (!(e instanceof ApexThrow)) throw e;
-        ip.frames.length = depth;
-        return this.u(
-          ip,
-          `what Test.stopTest does with an exception thrown by a scheduled job (${e.ex.cls.name}: ${String(e.ex.host?.message ?? '')})`,
-          at
-        );
-      } finally {
-        this.org.runningScheduled = false;
-        this.org.limits = outer.limits;
-        this.org.callouts = outer.callouts;
-        this.org.uncommittedWork = outer.uncommitted;
-      }
-    }
+    asyncApex.runScheduledJobs(this, ip, at);
   }
 
   implementsStd(ip: Interp, o: AObj, key: string): boolean {
@@ -800,109 +639,12 @@ export class Library implements Host {
   }
 
   enqueueJob(ip: Interp, args: unknown[], at: Pos): unknown {
-    if (args.length !== 1) return this.u(ip, 'System.enqueueJob with a delay or AsyncOptions', at);
-    const job = args[0];
-    if (job === null || job === undefined) return this.npe(ip, at);
-    if (!(job instanceof AObj) || !this.implementsStd(ip, job, 'queueable'))
-      return this.u(ip, 'System.enqueueJob of a non-Queueable', at);
-    if (this.org.running)
-      return this.u(ip, 'System.enqueueJob from a running Queueable in a test (chaining)', at);
-    this.org.limits.queueable++;
-    if (this.org.limits.queueable > (this.org.running ? 1 : 50))
-      throw new Uncatchable(
-        ip.makeException(
-          'System.LimitException',
-          `Too many queueable jobs added to the queue: ${this.org.limits.queueable}`,
-          at
-        )
-      );
-    const id = this.org.db.seed('AsyncApexJob', {
-      JobType: 'Queueable',
-      Status: 'Queued',
-      JobItemsProcessed: 0,
-      TotalJobItems: 0,
-      NumberOfErrors: 0
-    });
-    this.org.jobs.push({ id, job, afterStart: this.org.startTestCalled, done: false });
-    return id;
+    return asyncApex.enqueueJob(this, ip, args, at);
   }
 
   /** Test.stopTest: the queued jobs run synchronously, each in its own transaction. */
   runQueuedJobs(ip: Interp, at: Pos): void {
-    const pending = this.org.jobs.filter((j) => !j.done);
-    if (pending.some((j) => !j.afterStart))
-      return this.u(ip, 'a Queueable enqueued before Test.startTest, run at Test.stopTest', at);
-    const db = this.org.db;
-    for (const j of pending) {
-      j.done = true;
-      const row = db.rowById(j.id)!.row;
-      const outer = {
-        limits: this.org.limits,
-        callouts: this.org.callouts,
-        uncommitted: this.org.uncommittedWork
-      };
-      this.org.limits = { queries: 0, dml: 0, rows: 0, dmlRows: 0, queueable: 0 };
-      this.org.callouts = 0;
-      this.org.uncommittedWork = false;
-      this.org.running = { id: j.id, job: j.job, finalizer: null, inFinalizer: false };
-      const mark = db.mark();
-      const depth = ip.frames.length;
-      let failure: ApexThrow | null = null;
-      const ctx = new HostObj(
-        rt('system.queueablecontext', 'System.QueueableContext'),
-        'queueablecontext',
-        { id: j.id }
-      );
-      try {
-        ip.callMethod(j.job, 'execute', [ctx], at);
-        row.set('status', 'Completed');
-      } catch (e) {
-        if (!(e instanceof ApexThrow)) throw e;
-        ip.frames.length = depth;
-        db.rollbackTo(mark);
-        failure = e;
-        row.set('status', 'Failed');
-        row.set('numberoferrors', 1);
-        row.set('extendedstatus', `${e.ex.cls.name}: ${String(e.ex.host?.message ?? '')}`);
-      }
-      row.set('completeddate', new ADatetime(this.org.clock()));
-      const fin = this.org.running.finalizer;
-      if (fin) {
-        this.org.running.inFinalizer = true;
-        this.org.limits = { queries: 0, dml: 0, rows: 0, dmlRows: 0, queueable: 0 };
-        this.org.callouts = 0;
-        this.org.uncommittedWork = false;
-        const fctx = new HostObj(
-          rt('system.finalizercontext', 'System.FinalizerContext'),
-          'finalizercontext',
-          {
-            id: j.id,
-            result: new AEnum(
-              'System.ParentJobResult',
-              'system.parentjobresult',
-              failure ? 'UNHANDLED_EXCEPTION' : 'SUCCESS',
-              failure ? 1 : 0
-            ),
-            exception: failure?.ex ?? null
-          }
-        );
-        try {
-          ip.callMethod(fin, 'execute', [fctx], at);
-        } finally {
-          this.org.running = null;
-        }
-      }
-      this.org.running = null;
-      this.org.limits = outer.limits;
-      this.org.callouts = outer.callouts;
-      this.org.uncommittedWork = outer.uncommitted;
-      if (failure)
-        return this.u(
-          ip,
-          `what Test.stopTest does with an exception thrown by a Queueable (${failure.ex.cls.name})`,
-          at
-        );
-    }
+    asyncApex.runQueuedJobs(this, ip, at);
   }
 
   httpObj(kind: 'httprequest' | 'httpresponse'): HostObj {
@@ -1043,6 +785,8 @@ export class Library implements Host {
 
   construct(ip: Interp, t: RtType, args: unknown[], at: Pos): unknown {
     const k = t.key.replace(/^system\./, '');
+    const made = this.platform.construct(ip, t, args, at);
+    if (made !== NOT_MINE) return made;
     switch (k) {
       case 'database.dmloptions':
         return new HostObj(rt('database.dmloptions', 'Database.DMLOptions'), 'dmloptions', {});
@@ -1073,6 +817,10 @@ export class Library implements Host {
     const sig = `${t}.${method}`;
     const o = this.org.schema.get(t.replace(/^schema\./, ''));
     if (o) return this.sobjectStatic(ip, o, method, args, at);
+    if (t.startsWith('eventbus') || t.startsWith('cache.') || t === 'asyncinfo') {
+      const r = this.platform.callStatic(ip, sig, args, at);
+      if (r !== NOT_MINE) return r;
+    }
     switch (sig) {
       // ---- System
       case 'system.debug':
@@ -1114,8 +862,6 @@ export class Library implements Host {
         this.org.scheduled = this.org.scheduled.filter((j) => j.id !== id);
         return null;
       }
-      case 'eventbus.publish':
-        return this.publish(ip, a0, at);
       case 'test.geteventbus':
         return new HostObj(rt('system.testbroker', 'System.TestBroker'), 'testbroker', {});
       case 'system.attachfinalizer': {
@@ -1392,6 +1138,8 @@ export class Library implements Host {
         this.runScheduledJobs(ip, at);
         this.runBatches(ip, at);
         this.runQueuedJobs(ip, at);
+        // events the async work published are delivered by the same stopTest
+        if (this.platform.bus.pending.length) this.deliverEvents(ip, at);
         if (this.org.savedLimits) {
           const { callouts, immediate, ...rest } = this.org.savedLimits;
           this.org.limits = rest;
@@ -1458,14 +1206,20 @@ export class Library implements Host {
         this.checkLimits(ip, at);
         return r;
       }
-      case 'database.setsavepoint':
-        return new HostObj(
+      case 'database.setsavepoint': {
+        const sp = new HostObj(
           rt('system.savepoint', 'System.Savepoint'),
           'savepoint',
           this.org.db.mark()
         );
+        (sp as any).eventMark = this.platform.bus.mark();
+        return sp;
+      }
       case 'database.rollback':
+        if (a0 === null || a0 === undefined) return this.npe(ip, at);
         this.org.db.rollbackTo((a0 as HostObj).d as number);
+        // publish-after-commit events published after the savepoint are rolled back with it
+        this.platform.bus.discardAfterCommit((a0 as any).eventMark as number);
         return null;
       case 'database.emptyrecyclebin': {
         // "Database Class": permanently deletes records that are in the Recycle Bin
@@ -1513,7 +1267,7 @@ export class Library implements Host {
       case 'limits.getqueries':
         return this.org.limits.queries;
       case 'limits.getlimitqueries':
-        return 100;
+        return this.platform.limits().queries;
       case 'limits.getdmlstatements':
         return this.org.limits.dml;
       case 'limits.getlimitdmlstatements':
@@ -1529,7 +1283,15 @@ export class Library implements Host {
       case 'limits.getqueueablejobs':
         return this.org.limits.queueable;
       case 'limits.getlimitqueueablejobs':
-        return this.org.running ? 1 : 50;
+        return this.platform.limits().queueable;
+      // "Limits Class"; CPU time is the process's CPU clock for this transaction (approximate,
+      // not enforced), heap size is not modelled
+      case 'limits.getcputime':
+        return this.platform.cpuTime();
+      case 'limits.getlimitcputime':
+        return this.platform.limits().cpu;
+      case 'limits.getlimitheapsize':
+        return this.platform.limits().heap;
       case 'limits.getpublishimmediatedml':
         return this.org.publishImmediate;
       case 'limits.getlimitpublishimmediatedml':
@@ -1608,13 +1370,14 @@ export class Library implements Host {
   /** "Execution Governors and Limits": synchronous limits; exceeding one is uncatchable. */
   checkLimits(ip: Interp, at: Pos): void {
     const l = this.org.limits;
+    const max = this.platform.limits();
     const over = (msg: string): never => {
       throw new Uncatchable(ip.makeException('System.LimitException', msg, at));
     };
-    if (l.queries > 100) over(`Too many SOQL queries: ${l.queries}`);
-    if (l.dml > 150) over(`Too many DML statements: ${l.dml}`);
-    if (l.rows > 50000) over(`Too many query rows: ${l.rows}`);
-    if (l.dmlRows > 10000) over(`Too many DML rows: ${l.dmlRows}`);
+    if (l.queries > max.queries) over(`Too many SOQL queries: ${l.queries}`);
+    if (l.dml > max.dml) over(`Too many DML statements: ${l.dml}`);
+    if (l.rows > max.rows) over(`Too many query rows: ${l.rows}`);
+    if (l.dmlRows > max.dmlRows) over(`Too many DML rows: ${l.dmlRows}`);
   }
 
   npe(ip: Interp, at: Pos): never {
@@ -2611,10 +2374,8 @@ export class Library implements Host {
       if (recv.kind === 'queueablecontext' && method === 'getjobid') return recv.d.id;
       if (recv.kind === 'schedulablecontext' && method === 'gettriggerid') return recv.d.id;
       if (recv.kind === 'batchablecontext' && method === 'getjobid') return recv.d.id;
-      if (recv.kind === 'testbroker') {
-        if (method === 'deliver') return (this.deliverEvents(ip, at), null);
-        return this.u(ip, `Test.getEventBus().${this.wm(ip, method)}`, at);
-      }
+      const mine = this.platform.callInstance(ip, recv, method, args, at);
+      if (mine !== NOT_MINE) return mine;
       if (recv.kind === 'finalizercontext') {
         if (method === 'getresult') return recv.d.result;
         if (method === 'getexception') return recv.d.exception;
@@ -3554,6 +3315,9 @@ export class Library implements Host {
             if (a !== undefined && a !== null) return this.u(ip, 'newSObject(recordTypeId, …)', at);
             const s = new SObj(o.name);
             if (args[1] === true) this.org.db.applyDefaults(o, s);
+            // "Test Apex Publish Callbacks": loadDefaults gives a platform event its EventUuid
+            if (args[1] === true && o.kind === 'event')
+              s.put('eventuuid', 'EventUuid', platformEvents.newUuid());
             return s;
           }
           const s = new SObj(o.name);

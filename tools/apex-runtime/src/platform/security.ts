@@ -311,7 +311,14 @@ export class Security {
     if (hit) return hit;
     const u = this.db.table('user').get(userId) as Row | undefined;
     if (!u) throw new Unsupported(`permissions of user ${userId} (no User row)`);
-    const kind = this.profiles.get(String(u.get('profileid') ?? '')) ?? 'custom';
+    // PEDG "Configure the User and Batch Size for Your Platform Event Trigger": an event trigger
+    // runs "in system context with privileges to access all records regardless of the user's
+    // object and field-level permissions". The Automated Process entity has no profile; it is
+    // modelled with every permission (the page is silent on its sharing; see docs).
+    const automated = u.get('usertype') === 'AutomatedProcess';
+    const kind = automated
+      ? 'admin'
+      : (this.profiles.get(String(u.get('profileid') ?? '')) ?? 'custom');
     if (kind === 'custom') throw new Unsupported(`permissions of a user with a custom profile`);
     const e: Effective = {
       userId,

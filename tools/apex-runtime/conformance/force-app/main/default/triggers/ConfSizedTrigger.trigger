@@ -1,0 +1,3 @@
+trigger ConfSizedTrigger on Conf_Sized__e(after insert) {
+  ConfEventHandler.sized(Trigger.new);
+}
