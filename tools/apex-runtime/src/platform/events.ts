@@ -90,7 +90,8 @@ export function publish(
   ip: Interp,
   arg: unknown,
   callback: unknown,
-  at: Pos
+  at: Pos,
+  denied = false
 ): unknown {
   const org = lib.org;
   const bus = lib.platform.bus;
@@ -143,6 +144,14 @@ export function publish(
           )
         );
     }
+    if (denied)
+      errors.push(
+        lib.dbError(
+          'INSUFFICIENT_ACCESS_OR_READONLY',
+          `insufficient access rights on ${o.name}`,
+          []
+        )
+      );
     if (!errors.length && org.inTest && bus.published >= TEST_PUBLISH_LIMIT)
       errors.push(
         lib.dbError(
