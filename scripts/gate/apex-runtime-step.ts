@@ -2,8 +2,7 @@
  * The offline Apex runtime (tools/apex-runtime) in the gate:
  * - its conformance suite must pass completely (any failing or unsupported test fails the step);
  * - the project's own Apex tests: every failing or unsupported test method is a finding, and so is
- *   a production class or trigger covered below MIN_COVERAGE percent. Until the runtime's part 2
- *   lands (PRODUCT_STRICT), they are printed but do not fail the gate.
+ *   a production class or trigger covered below MIN_COVERAGE percent.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,8 +15,6 @@ const RUNTIME = path.join(REPO_ROOT, 'tools', 'apex-runtime');
 const CLI = path.join(RUNTIME, 'src', 'cli.ts');
 const CONFORMANCE = path.join(RUNTIME, 'conformance');
 
-/** Whether the project's Apex tests fail the gate (issue 13: once every test runs). */
-export const PRODUCT_STRICT = false;
 /** The lowest line coverage a production class or trigger may have, in percent. */
 export const MIN_COVERAGE = 90;
 
@@ -61,7 +58,8 @@ function lineOf(stack: string, message: string): number {
 
 export const apexRuntimeStep: Step = {
   id: 'apex-runtime',
-  title: 'Apex runtime: conformance suite (strict) and the project Apex tests (report-only)',
+  title:
+    'Apex runtime: conformance suite and every project Apex test (failures, unsupported, coverage below 90%)',
   async run({ root }: GateContext) {
     const findings: Finding[] = [];
     const conf = await runApex(CONFORMANCE, []);
@@ -104,17 +102,12 @@ export const apexRuntimeStep: Step = {
     const count = (o: string): number =>
       product.report!.tests.filter((t) => t.outcome === o).length;
     const counts = `${count('pass')} passed, ${count('fail')} failed, ${count('unsupported')} unsupported`;
-    const productSummary = PRODUCT_STRICT
-      ? `project Apex tests: ${counts}`
-      : `project Apex tests (report-only until the runtime's part 2): ${counts}`;
-    if (PRODUCT_STRICT) findings.push(...own);
-    else
-      for (const f of own)
-        process.stdout.write(`    (report-only) ${f.file}:${f.line}: ${f.message}\n`);
+    const productSummary = `project Apex tests: ${counts}`;
+    findings.push(...own);
     return result(
       findings,
       `${confSummary}; ${productSummary}`,
-      findings.length === 0 && conf.code !== 2 && (!PRODUCT_STRICT || product.code !== 2)
+      findings.length === 0 && conf.code !== 2 && product.code !== 2
     );
   }
 };

@@ -267,7 +267,9 @@ export class Interp {
     const c: ClassRt = {
       decl,
       name,
-      key: `system.${name.slice(name.indexOf('.') + 1).toLowerCase()}`,
+      // keyed like the lookups above and catchMatches: system.<name without System.>, so
+      // Cache.InvalidParamException is system.cache.invalidparamexception
+      key: `system.${name.toLowerCase().replace(/^system\./, '')}`,
       outer: null,
       superCls: base,
       ifaces: [],

@@ -52,12 +52,9 @@ function findPartition(lib: Library, ip: Interp, name: unknown, at: Pos): Partit
   if (parts.length > 2 || (parts.length === 2 && parts[0]!.toLowerCase() !== 'local'))
     return lib.u(ip, `Platform Cache partition ${s} (only local.Name partitions are modelled)`, at);
   const p = lib.platform.md.partitions.get(parts[parts.length - 1]!.toLowerCase());
-  if (!p)
-    return lib.u(
-      ip,
-      `Cache.Org.getPartition of ${s}, which is not in the project (the exception is not documented)`,
-      at
-    );
+  // "Cache Exceptions": Cache.Org.OrgCacheException when "an attempt is made to access a
+  // partition that doesn't exist or whose name is invalid" (the message text is not documented)
+  if (!p) ip.throwEx('Cache.Org.OrgCacheException', `Partition not found: ${s}`, at);
   return p;
 }
 
@@ -122,9 +119,10 @@ function op(
   if (key === null || key === undefined) return lib.npe(ip, at);
   if (typeof key !== 'string')
     return lib.u(ip, `Cache.OrgPartition.${m} with a Set of keys or a Type`, at);
-  // "Org Class": keys are alphanumeric; what an invalid key raises is not modelled
+  // "Cache Exceptions": Cache.InvalidParamException when "the key referenced is null or empty or
+  // is not alphanumeric" (the message text is not documented)
   if (!/^[A-Za-z0-9]+$/.test(key))
-    return lib.u(ip, `Platform Cache key '${key}' that is not alphanumeric`, at);
+    ip.throwEx('Cache.InvalidParamException', `Invalid key: ${key}`, at);
   let ttl = DEFAULT_TTL;
   if (m === 'put') {
     if (args.length > 3) return lib.u(ip, `Cache.OrgPartition.put(${args.length} args)`, at);
