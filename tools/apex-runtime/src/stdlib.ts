@@ -3654,34 +3654,26 @@ function nameFieldOf(o: ObjMeta): string | undefined {
   return o.fields.has('name') ? 'name' : undefined;
 }
 
-/** Apex Reference "SOAPType Enum" with the SOAP API field types behind each display type. */
+/**
+ * Apex Reference "SOAPType Enum": the SOAP type behind each display type (numbers of every kind
+ * are xsd:double, references are IDs); everything textual is a String.
+ */
+const SOAP_OF_DISPLAY: Record<string, string> = {
+  BOOLEAN: 'BOOLEAN',
+  DOUBLE: 'DOUBLE',
+  CURRENCY: 'DOUBLE',
+  PERCENT: 'DOUBLE',
+  INTEGER: 'INTEGER',
+  DATE: 'DATE',
+  DATETIME: 'DATETIME',
+  TIME: 'TIME',
+  ID: 'ID',
+  REFERENCE: 'ID',
+  BASE64: 'BASE64BINARY'
+};
+
 function soapType(f: FieldMeta): string {
-  switch (f.type) {
-    case 'checkbox':
-      return 'BOOLEAN';
-    case 'number':
-    case 'currency':
-    case 'percent':
-    case 'double':
-      return 'DOUBLE';
-    case 'int':
-      return 'INTEGER';
-    case 'date':
-      return 'DATE';
-    case 'datetime':
-      return 'DATETIME';
-    case 'time':
-      return 'TIME';
-    case 'id':
-    case 'reference':
-    case 'lookup':
-    case 'masterdetail':
-      return 'ID';
-    case 'base64':
-      return 'BASE64BINARY';
-    default:
-      return 'STRING';
-  }
+  return SOAP_OF_DISPLAY[displayType(f)] ?? 'STRING';
 }
 
 function displayType(f: FieldMeta): string {
@@ -3689,7 +3681,7 @@ function displayType(f: FieldMeta): string {
     case 'checkbox':
       return 'BOOLEAN';
     case 'number':
-      return f.scale ? 'DOUBLE' : 'DOUBLE';
+      return 'DOUBLE';
     case 'currency':
       return 'CURRENCY';
     case 'percent':
