@@ -36,6 +36,7 @@ module.exports = {
       testMatch: ['**/__tests__/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/__fixtures__/'],
       transform: { '\\.ts$': scriptsTransform },
+      setupFiles: ['<rootDir>/scripts/testing/jest-sf-home.ts'],
       collectCoverageFrom: ['scripts/**/*.ts', '!**/__tests__/**', '!**/__fixtures__/**']
     },
     {

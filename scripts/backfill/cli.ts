@@ -3,14 +3,25 @@
 
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, DEFAULT_SCRATCH_ALIAS, requireApiKey, rinkelBaseUrl } from '../core/config';
+import {
+  ConfigError,
+  DEFAULT_SCRATCH_ALIAS,
+  requireApiKey,
+  rinkelBaseUrl,
+  rinkelTimeoutMs
+} from '../core/config';
 import type { Logger } from '../core/log';
 import { loadLabels } from '../twin';
-import { Org, SfCli } from '../clients/org';
+import { OrgData, openOrg } from '../clients/salesforce';
 import { RinkelApiClient } from '../clients/rinkel-api';
 import { BACKFILL_STATE_DIR, stateFileName } from '../core/secret';
-import { DEFAULT_MAX_RECORDS_PER_JOB, formatReport, runBackfill } from './run';
-import { SalesforceClient, type SalesforceSession } from './salesforce';
+import {
+  ConcurrencyLimit,
+  DEFAULT_MAX_RECORDS_PER_JOB,
+  DEFAULT_RINKEL_CONCURRENCY,
+  formatReport,
+  runBackfill
+} from './run';
 
 export const BACKFILL_USAGE = `npm run backfill -- --since <date> [--until <date>] [--resume] [--dry-run] [options]
 
@@ -22,14 +33,16 @@ Options:
   --until <date>         end: YYYY-MM-DD (end of that day, UTC) or an ISO date-time (default: now)
   --resume               continue after the last completed Bulk API job of the previous run
   --dry-run              read Rinkel and the org, write nothing, report what would happen
-  --target-org <alias>   org to import into (default: ${DEFAULT_SCRATCH_ALIAS}); its session comes from sf
+  --target-org <alias>   org to import into (default: ${DEFAULT_SCRATCH_ALIAS}); its login comes from the sf CLI
   --state-file <path>    resume point (default: ${BACKFILL_STATE_DIR}/<alias>.json)
   --per-job <n>          calls per Bulk API job (default: ${DEFAULT_MAX_RECORDS_PER_JOB})
+  --rinkel-concurrency <n>  Rinkel pages fetched at once (default: ${DEFAULT_RINKEL_CONCURRENCY}; one fewer after every 429)
   -h, --help             show this help
 
 Environment:
   RINKEL_API_KEY                                    Rinkel API key (required)
   RINKEL_API_BASE_URL                               override the Rinkel API URL (tests)
+  RINKEL_API_TIMEOUT_SECONDS                        how long one Rinkel call may take (default 30)
   SALESFORCE_INSTANCE_URL, SALESFORCE_ACCESS_TOKEN  use this session instead of sf (CI)`;
 
 export interface BackfillCliOptions {
@@ -41,18 +54,31 @@ export interface BackfillCliOptions {
   targetOrg: string;
   statePath: string;
   perJob: number;
+  rinkelConcurrency: number;
+  /** --target-org was not given. */
+  defaultOrg: boolean;
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 function parseDate(value: string, name: string, endOfDay: boolean): Date {
+  const fix = 'Use YYYY-MM-DD (e.g. 2026-01-31) or an ISO date-time (2026-01-31T08:00:00Z).';
+  const parts = DAY.exec(value) ?? DATE_TIME.exec(value);
+  if (!parts) {
+    throw new ConfigError(`--${name} ${value} is not a date.`, fix);
+  }
   const text = DAY.test(value) ? `${value}T${endOfDay ? '23:59:59.999' : '00:00:00.000'}Z` : value;
   const date = new Date(text);
-  if (Number.isNaN(date.getTime())) {
-    throw new ConfigError(
-      `--${name} ${value} is not a date.`,
-      'Use YYYY-MM-DD (e.g. 2026-01-31) or an ISO date-time (2026-01-31T08:00:00Z).'
-    );
+  // Date rolls 2026-02-30 over to March 2nd; a day that does not exist is a typo.
+  const [, year, month, day] = parts;
+  const calendar = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+  if (
+    Number.isNaN(date.getTime()) ||
+    calendar.getUTCMonth() !== Number(month) - 1 ||
+    calendar.getUTCDate() !== Number(day)
+  ) {
+    throw new ConfigError(`--${name} ${value} is not a day of the calendar.`, fix);
   }
   return date;
 }
@@ -76,6 +102,7 @@ export function parseBackfillArgs(
         'target-org': { type: 'string', short: 'o' },
         'state-file': { type: 'string' },
         'per-job': { type: 'string' },
+        'rinkel-concurrency': { type: 'string' },
         help: { type: 'boolean', short: 'h' }
       }
     }));
@@ -89,7 +116,8 @@ export function parseBackfillArgs(
     const value = values[name];
     return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
   };
-  const targetOrg = str('target-org') ?? env.SF_TARGET_ORG ?? DEFAULT_SCRATCH_ALIAS;
+  const explicitOrg = str('target-org') ?? env.SF_TARGET_ORG?.trim();
+  const targetOrg = explicitOrg || DEFAULT_SCRATCH_ALIAS;
   const options: BackfillCliOptions = {
     help: values.help === true,
     resume: values.resume === true,
@@ -99,7 +127,9 @@ export function parseBackfillArgs(
       projectRoot,
       str('state-file') ?? path.join(BACKFILL_STATE_DIR, stateFileName(targetOrg))
     ),
-    perJob: DEFAULT_MAX_RECORDS_PER_JOB
+    perJob: DEFAULT_MAX_RECORDS_PER_JOB,
+    rinkelConcurrency: DEFAULT_RINKEL_CONCURRENCY,
+    defaultOrg: !explicitOrg
   };
   if (options.help) {
     return options;
@@ -112,7 +142,17 @@ export function parseBackfillArgs(
   const until = str('until');
   options.until = until ? parseDate(until, 'until', true) : undefined;
   if (options.until && options.until <= options.since) {
-    throw new ConfigError('--until must be after --since.', 'Swap the two dates.');
+    throw new ConfigError(
+      `--until ${until ?? ''} is not after --since ${since}.`,
+      'Swap the two dates (--since is the first day, --until the last).'
+    );
+  }
+  const today = new Date();
+  if (options.since > today) {
+    throw new ConfigError(
+      `--since ${since} is in the future; there are no calls to import yet.`,
+      `Give a day up to today (${today.toISOString().slice(0, 10)}).`
+    );
   }
   const perJob = str('per-job');
   if (perJob !== undefined) {
@@ -125,30 +165,32 @@ export function parseBackfillArgs(
     }
     options.perJob = n;
   }
-  return options;
-}
-
-async function session(
-  options: BackfillCliOptions,
-  env: NodeJS.ProcessEnv,
-  projectRoot: string
-): Promise<SalesforceSession> {
-  const instanceUrl = env.SALESFORCE_INSTANCE_URL?.trim();
-  const accessToken = env.SALESFORCE_ACCESS_TOKEN?.trim();
-  if (instanceUrl && accessToken) {
-    return { instanceUrl, accessToken, apiVersion: env.SALESFORCE_API_VERSION?.trim() || '68.0' };
+  const concurrency = str('rinkel-concurrency');
+  if (concurrency !== undefined) {
+    const n = Number(concurrency);
+    if (!Number.isInteger(n) || n < 1 || n > 16) {
+      throw new ConfigError(
+        `--rinkel-concurrency ${concurrency} is not a count between 1 and 16.`,
+        `Leave it out (${DEFAULT_RINKEL_CONCURRENCY}).`
+      );
+    }
+    options.rinkelConcurrency = n;
   }
-  const org = await Org.open(new SfCli({ projectRoot, env }), options.targetOrg);
-  return {
-    instanceUrl: org.info.instanceUrl,
-    accessToken: org.accessToken,
-    apiVersion: org.info.apiVersion
-  };
+  return options;
 }
 
 export async function backfillMain(
   argv: string[],
-  context: { projectRoot: string; env: NodeJS.ProcessEnv; logger: Logger }
+  context: {
+    projectRoot: string;
+    env: NodeJS.ProcessEnv;
+    logger: Logger;
+    /** Ctrl-C; the entry point wires SIGINT to it. */
+    signal?: AbortSignal;
+    /** Bulk job polling (tests shorten it). */
+    pollInitialMs?: number;
+    retryBaseDelayMs?: number;
+  }
 ): Promise<number> {
   const { projectRoot, env, logger } = context;
   const options = parseBackfillArgs(argv, env, projectRoot);
@@ -158,13 +200,22 @@ export async function backfillMain(
   }
   const apiKey = requireApiKey(env);
   logger.addSecret(apiKey);
-  const sf = await session(options, env, projectRoot);
-  logger.addSecret(sf.accessToken);
+  const login = { targetOrg: options.targetOrg, isDefault: options.defaultOrg, env };
+  const org = await openOrg(login);
+  logger.addSecret(org.accessToken);
+  logger.info(`Org: ${org.username ?? options.targetOrg} at ${org.instanceUrl}`);
+  const limit = new ConcurrencyLimit(options.rinkelConcurrency);
   const rinkel = new RinkelApiClient({
     apiKey,
     baseUrl: rinkelBaseUrl(env),
-    onRetry: (info) => logger.warn(`Rinkel retry ${info.attempt}: ${info.reason}`)
+    timeoutMs: rinkelTimeoutMs(env),
+    retryBaseDelayMs: context.retryBaseDelayMs,
+    onRetry: (info) => {
+      if (info.kind === 'rateLimited') limit.onRateLimited();
+      logger.warn(`Rinkel retry ${info.attempt} in ${info.delayMs} ms: ${info.reason}`);
+    }
   });
+  const command = `npm run backfill --${options.defaultOrg ? '' : ` --target-org ${options.targetOrg}`}${argv.includes('--state-file') ? ` --state-file ${options.statePath}` : ''}`;
   const report = await runBackfill(
     {
       since: options.since,
@@ -172,13 +223,16 @@ export async function backfillMain(
       resume: options.resume,
       dryRun: options.dryRun,
       statePath: options.statePath,
-      maxRecordsPerJob: options.perJob
+      maxRecordsPerJob: options.perJob,
+      signal: context.signal,
+      command
     },
     {
       rinkel,
-      salesforce: new SalesforceClient(sf),
+      salesforce: new OrgData(org, { initialMs: context.pollInitialMs }, login),
       labels: loadLabels(projectRoot),
-      log: (line) => logger.info(line)
+      log: (line) => logger.info(line),
+      rinkelLimit: limit
     }
   );
   for (const line of formatReport(report)) {

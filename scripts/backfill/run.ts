@@ -1,16 +1,22 @@
-// Imports historical Rinkel calls as Tasks: pages through GET /call-detail-records, maps each call
-// with the shared mapping (scripts/twin, the same vectors as CallTaskMapper.cls), matches
-// the numbers against the org in bulk per page, and upserts the Tasks on Rinkel_Call_Id__c through
-// Bulk API 2.0 ingest jobs. Each job's CSV is streamed to Salesforce while the pages are fetched,
-// so memory stays flat however many calls there are. The state file moves after every completed
-// job; --resume continues from there.
+// Imports historical Rinkel calls as Tasks: pages through GET /call-detail-records (a few pages in
+// flight at once), maps each call with the shared mapping (scripts/twin, the same vectors as
+// CallTaskMapper.cls), looks up numbers, owners and existing Tasks once per Bulk job's worth of
+// calls, and upserts the Tasks on Rinkel_Call_Id__c through Bulk API 2.0 ingest jobs whose CSV is
+// streamed to Salesforce.
+//
+// The state file names the first page not yet in a completed job. It moves only after a job's
+// results were read, and is written at the start, on every failure and on Ctrl-C, so `--resume`
+// always has a place to continue from and never skips a page that was not read.
 
+import { Readable } from 'node:stream';
 import { mapCdr, type ExistingCallTask, type LabelCatalog } from '../twin';
 import type { CallDetailRecordPage } from '../clients/rinkel-api';
+import type { JobResults, JobState } from '../clients/salesforce';
 import { csvRow } from './csv';
 import {
   OrgLookups,
   readSettings,
+  type CallKey,
   type Match,
   type MatchSettings,
   type QueryClient
@@ -54,12 +60,14 @@ export const TASK_COLUMNS = [
   'Rinkel_Started_At__c'
 ] as const;
 type Column = (typeof TASK_COLUMNS)[number];
-
-/** Bulk API 2.0 takes up to 150 MB per job (after base64); stay well below. */
+/** Bulk API 2.0 takes up to 150 MB per job upload (after base64); stay well below. */
 export const DEFAULT_MAX_BYTES_PER_JOB = 100 * 1024 * 1024;
 export const DEFAULT_MAX_RECORDS_PER_JOB = 10_000;
 export const DEFAULT_PER_PAGE = 50;
+/** Rinkel pages in flight at once; lowered by one on every 429 during a run. */
+export const DEFAULT_RINKEL_CONCURRENCY = 4;
 const MAX_FAILURES_LISTED = 50;
+const PROGRESS_EVERY_MS = 2_000;
 
 export interface RinkelPages {
   listCallDetailRecordsPage(options: {
@@ -70,16 +78,24 @@ export interface RinkelPages {
   }): Promise<CallDetailRecordPage>;
 }
 
+/** The org side of the backfill (clients/salesforce.ts OrgData; loopback fakes in tests). */
 export interface BulkIngest extends QueryClient {
-  requests: number;
   createUpsertJob(object: string, externalIdFieldName: string): Promise<string>;
-  uploadCsv(jobId: string, csv: AsyncIterable<string>): Promise<void>;
-  setJobState(jobId: string, state: 'UploadComplete' | 'Aborted'): Promise<void>;
-  waitForJob(jobId: string): Promise<{ state: string; errorMessage?: string }>;
-  results(
-    jobId: string,
-    kind: 'successfulResults' | 'failedResults'
-  ): AsyncIterable<Record<string, string>>;
+  upload(jobId: string, csv: Readable): Promise<void>;
+  close(jobId: string): Promise<void>;
+  abort(jobId: string): Promise<void>;
+  wait(jobId: string): Promise<JobState>;
+  results(jobId: string): Promise<JobResults>;
+}
+
+/** How many Rinkel requests may be in flight; shared with the client's retry hook. */
+export class ConcurrencyLimit {
+  constructor(public current: number) {}
+
+  /** Rinkel said 429: one request fewer from now on (never below one). */
+  onRateLimited(): void {
+    this.current = Math.max(1, this.current - 1);
+  }
 }
 
 export interface BackfillOptions {
@@ -92,6 +108,12 @@ export interface BackfillOptions {
   maxRecordsPerJob?: number;
   maxBytesPerJob?: number;
   timeZone?: string;
+  /** Stops the run between requests: open jobs are aborted, the state is saved. */
+  signal?: AbortSignal;
+  /** Up to this many records with a number are read once as an index (lookups.ts INDEX_LIMIT). */
+  lookupIndexLimit?: number;
+  /** How to run the command again, for the resume hint (e.g. "npm run backfill -- --target-org prod"). */
+  command?: string;
 }
 
 export interface BackfillDeps {
@@ -99,7 +121,10 @@ export interface BackfillDeps {
   salesforce: BulkIngest;
   labels: LabelCatalog;
   log: (line: string) => void;
+  rinkelLimit?: ConcurrencyLimit;
   now?: () => Date;
+  /** Milliseconds, for progress and ETA. */
+  clock?: () => number;
 }
 
 export interface BackfillFailure {
@@ -110,6 +135,8 @@ export interface BackfillFailure {
 export interface BackfillReport extends BackfillTotals {
   dryRun: boolean;
   pages: number;
+  /** Pages Rinkel reports for the window. */
+  totalPages: number | null;
   jobs: string[];
   /** How often each Bulk API error occurred. */
   failureReasons: Record<string, number>;
@@ -117,9 +144,19 @@ export interface BackfillReport extends BackfillTotals {
   failures: BackfillFailure[];
 }
 
-class BackfillError extends Error {
+/** A backfill problem the admin can fix; `fix` says how. */
+export class BackfillError extends Error {
   override readonly name = 'BackfillError';
+  constructor(
+    message: string,
+    readonly fix: string,
+    readonly exitCode = 1
+  ) {
+    super(message);
+  }
 }
+
+class Interrupted extends Error {}
 
 function freshState(options: BackfillOptions, now: Date): BackfillState {
   return {
@@ -135,14 +172,21 @@ function freshState(options: BackfillOptions, now: Date): BackfillState {
   };
 }
 
+function resumeArgs(state: Pick<BackfillState, 'since' | 'until'>): string {
+  return `--since ${state.since} --until ${state.until} --resume`;
+}
+
 function startState(options: BackfillOptions, now: Date): BackfillState {
   if (!options.resume || options.dryRun) {
     return freshState(options, now);
   }
   const saved = readState(options.statePath);
+  const command = options.command ?? 'npm run backfill --';
   if (!saved) {
     throw new BackfillError(
-      `--resume: no state file at ${options.statePath}; start without --resume.`
+      `--resume: there is nothing to resume, no state file at ${options.statePath}.`,
+      `Start without --resume (\`${command} --since ${options.since.toISOString().slice(0, 10)}\`); a backfill saves its place as soon as it starts, so a stopped one can be resumed.`,
+      2
     );
   }
   if (
@@ -150,14 +194,16 @@ function startState(options: BackfillOptions, now: Date): BackfillState {
     (options.until && saved.until !== options.until.toISOString())
   ) {
     throw new BackfillError(
-      `--resume: ${options.statePath} is for --since ${saved.since} --until ${saved.until}; pass the same dates or start without --resume.`
+      `--resume: ${options.statePath} is a backfill of ${saved.since} → ${saved.until}, not of these dates.`,
+      `Resume that one with \`${command} ${resumeArgs(saved)}\`, or start this period without --resume.`,
+      2
     );
   }
   return saved;
 }
 
-/** One page turned into CSV rows, with what the rows will do. */
-interface PageRows {
+/** Rows of one job's worth of calls, with what the rows will do. */
+interface ChunkRows {
   lines: string[];
   created: number;
   updated: number;
@@ -181,30 +227,28 @@ class RowBuilder {
   }
 
   /**
-   * @param inJob call ids already in the current job: a call listed twice (pages shift while calls
-   *        end during the run) must not become two rows of one upsert, which fails both.
+   * One CSV row per call: a call listed twice (pages shift while calls end during the run) must
+   * not become two rows of one upsert, which fails both.
    */
-  async build(records: Record<string, unknown>[], inJob: Set<string>): Promise<PageRows> {
-    const rows: PageRows = { lines: [], created: 0, updated: 0, unmatched: 0, skipped: 0 };
+  async build(records: Record<string, unknown>[]): Promise<ChunkRows> {
+    const rows: ChunkRows = { lines: [], created: 0, updated: 0, unmatched: 0, skipped: 0 };
     const usable = new Map<string, Record<string, unknown>>();
     for (const cdr of records) {
       const callId = typeof cdr.callId === 'string' ? cdr.callId.trim() : '';
-      if (!callId || !this.inWindow(cdr) || inJob.has(callId)) {
+      if (!callId || !this.inWindow(cdr) || usable.has(callId)) {
         rows.skipped++;
       } else {
-        if (usable.has(callId)) {
-          rows.skipped++;
-        }
         usable.set(callId, cdr);
       }
-    }
-    for (const callId of usable.keys()) {
-      inJob.add(callId);
     }
     if (usable.size === 0) {
       return rows;
     }
-    const existing = await this.lookups.existingTasks(usable.keys());
+    const keys: CallKey[] = [...usable.entries()].map(([callId, cdr]) => {
+      const started = typeof cdr.date === 'string' ? Date.parse(cdr.date) : NaN;
+      return { callId, startedAt: Number.isNaN(started) ? null : started };
+    });
+    const existing = await this.lookups.existingTasks(keys);
     const mapped = [...usable.entries()].map(([callId, cdr]) => {
       const stored: ExistingCallTask | undefined = existing.get(callId);
       return {
@@ -218,6 +262,7 @@ class RowBuilder {
         })
       };
     });
+    usable.clear();
     const fresh = mapped.filter((m) => m.isNew);
     const matches = await this.lookups.matches(
       fresh
@@ -254,17 +299,84 @@ class RowBuilder {
   }
 }
 
+/**
+ * Rinkel's pages in order, with up to `limit.current` requests in flight ahead of the reader.
+ * Pages ahead are bounded, so memory does not grow with the window.
+ */
+class PageFeed {
+  private readonly pending = new Map<number, Promise<CallDetailRecordPage>>();
+  private next: number;
+  private lastPage: number | null = null;
+
+  constructor(
+    private readonly rinkel: RinkelPages,
+    private readonly state: BackfillState,
+    first: number,
+    private readonly limit: ConcurrencyLimit
+  ) {
+    this.next = first;
+  }
+
+  get totalPages(): number | null {
+    return this.lastPage;
+  }
+
+  private start(page: number): void {
+    if (this.pending.has(page)) return;
+    const request = this.rinkel.listCallDetailRecordsPage({
+      startDate: new Date(this.state.since),
+      endDate: new Date(this.state.until),
+      page,
+      perPage: this.state.perPage
+    });
+    // A page fetched ahead may fail while nobody awaits it yet; the reader sees it when it gets there.
+    request.catch(() => undefined);
+    this.pending.set(page, request);
+  }
+
+  /** The next page, or undefined past the last one. */
+  async read(): Promise<CallDetailRecordPage | undefined> {
+    if (this.lastPage !== null && this.next > this.lastPage) return undefined;
+    this.start(this.next);
+    if (this.lastPage !== null) {
+      for (let p = this.next + 1; p < this.next + this.limit.current && p <= this.lastPage; p++) {
+        this.start(p);
+      }
+    }
+    const page = await (this.pending.get(this.next) as Promise<CallDetailRecordPage>);
+    this.pending.delete(this.next);
+    this.lastPage = page.hasNextPage ? Math.max(page.totalPages, page.page + 1) : page.page;
+    this.next++;
+    return page;
+  }
+
+  /** Drops the pages fetched ahead (after a failure or Ctrl-C). */
+  discard(): void {
+    this.pending.clear();
+  }
+}
+
+function duration(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${seconds % 60} s`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
 /** Runs the backfill; resolves with the final report. */
 export async function runBackfill(
   options: BackfillOptions,
   deps: BackfillDeps
 ): Promise<BackfillReport> {
   const now = deps.now?.() ?? new Date();
+  const clock = deps.clock ?? (() => performance.now());
   const state = startState(options, now);
   const report: BackfillReport = {
     ...state.totals,
     dryRun: options.dryRun,
     pages: 0,
+    totalPages: null,
     jobs: [...state.jobs],
     failureReasons: {},
     failures: []
@@ -273,160 +385,216 @@ export async function runBackfill(
     deps.log(`Nothing to do: ${options.statePath} says this backfill is complete.`);
     return report;
   }
-  const settings = await readSettings(deps.salesforce);
-  const builder = new RowBuilder(
-    new OrgLookups(deps.salesforce, settings),
-    settings,
-    deps.labels,
-    { since: Date.parse(state.since), until: Date.parse(state.until) },
-    options.timeZone
-  );
-  const maxRecords = options.maxRecordsPerJob ?? DEFAULT_MAX_RECORDS_PER_JOB;
-  const maxBytes = options.maxBytesPerJob ?? DEFAULT_MAX_BYTES_PER_JOB;
-  const header = csvRow([...TASK_COLUMNS]);
-  deps.log(
-    `Backfill ${state.since} → ${state.until}${options.dryRun ? ' (dry run: nothing is written)' : ''}, from page ${state.nextPage}.`
-  );
-
-  let page = state.nextPage;
-  let more = true;
-  while (more) {
-    // One job: pages are fetched and turned into rows while the CSV streams to Salesforce.
-    const first = await fetchPage(deps.rinkel, state, page);
-    if (first.records.length === 0 && !first.hasNextPage) {
-      more = false;
-      break;
-    }
-    const job = {
-      records: 0,
-      bytes: header.length,
-      created: 0,
-      updated: 0,
-      unmatched: 0,
-      skipped: 0,
-      listed: 0
-    };
-    const jobStartPage = page;
-    const callIdsInJob = new Set<string>();
-    async function* csv(): AsyncGenerator<string> {
-      yield header;
-      let current: CallDetailRecordPage | undefined = first;
-      while (current) {
-        const rows = await builder.build(current.records, callIdsInJob);
-        report.pages++;
-        job.listed += current.records.length;
-        job.created += rows.created;
-        job.updated += rows.updated;
-        job.unmatched += rows.unmatched;
-        job.skipped += rows.skipped;
-        for (const line of rows.lines) {
-          job.records++;
-          job.bytes += Buffer.byteLength(line);
-          yield line;
-        }
-        deps.log(
-          `  page ${page}: ${current.records.length} calls (${report.listed + job.listed} listed so far)`
-        );
-        page++;
-        more = current.hasNextPage;
-        current =
-          more && job.records < maxRecords && job.bytes < maxBytes
-            ? await fetchPage(deps.rinkel, state, page)
-            : undefined;
-      }
-    }
-    if (options.dryRun) {
-      for await (const chunk of csv()) {
-        void chunk;
-      }
-      report.listed += job.listed;
-      report.created += job.created;
-      report.updated += job.updated;
-      report.unmatched += job.unmatched;
-      report.skipped += job.skipped;
-      continue;
-    }
-    // A failure while producing the CSV reaches fetch only as "fetch failed"; keep the cause.
-    let streamError: unknown;
-    async function* guarded(): AsyncGenerator<string> {
-      try {
-        yield* csv();
-      } catch (error) {
-        streamError = error;
-        throw error;
-      }
-    }
-    const jobId = await deps.salesforce.createUpsertJob('Task', 'Rinkel_Call_Id__c');
-    deps.log(`Bulk job ${jobId}: uploading from page ${jobStartPage}…`);
-    try {
-      await deps.salesforce.uploadCsv(jobId, guarded());
-      if (job.records === 0) {
-        await deps.salesforce.setJobState(jobId, 'Aborted');
-        report.listed += job.listed;
-        report.skipped += job.skipped;
-        continue;
-      }
-      await deps.salesforce.setJobState(jobId, 'UploadComplete');
-    } catch (error) {
-      await deps.salesforce.setJobState(jobId, 'Aborted').catch(() => undefined);
-      throw streamError ?? error;
-    }
-    const info = await deps.salesforce.waitForJob(jobId);
-    if (info.state !== 'JobComplete') {
-      throw new BackfillError(
-        `Bulk job ${jobId} ended ${info.state}${info.errorMessage ? `: ${info.errorMessage}` : ''}. Fix the cause and rerun with --resume.`
-      );
-    }
-    const outcome = await readResults(deps.salesforce, jobId, report);
-    report.listed += job.listed;
-    report.skipped += job.skipped;
-    report.jobs.push(jobId);
-    deps.log(
-      `Bulk job ${jobId}: ${outcome.created} created, ${outcome.updated} updated, ${outcome.failed} failed.`
-    );
-    state.nextPage = page;
-    state.done = !more;
+  const save = (): void => {
+    if (options.dryRun) return;
     state.jobs = [...report.jobs];
-    state.totals = {
-      listed: report.listed,
-      created: report.created,
-      updated: report.updated,
-      unmatched: report.unmatched,
-      failed: report.failed,
-      skipped: report.skipped
-    };
     state.updatedAt = (deps.now?.() ?? new Date()).toISOString();
     writeState(options.statePath, state);
-  }
-  if (!options.dryRun) {
-    state.done = true;
-    state.nextPage = page;
-    writeState(options.statePath, state);
+  };
+  // Saved before the first request: a run stopped at any point can be resumed.
+  save();
+  const command = options.command ?? 'npm run backfill --';
+  const signal = options.signal;
+  const stopIfAsked = (): void => {
+    if (signal?.aborted) throw new Interrupted();
+  };
+  const feed = new PageFeed(
+    deps.rinkel,
+    state,
+    state.nextPage,
+    deps.rinkelLimit ?? new ConcurrencyLimit(DEFAULT_RINKEL_CONCURRENCY)
+  );
+  let openJob: string | undefined;
+  let page = state.nextPage;
+  const firstPage = state.nextPage;
+  try {
+    const settings = await readSettings(deps.salesforce);
+    const lookups = new OrgLookups(deps.salesforce, settings, options.lookupIndexLimit);
+    const mode = await lookups.prepare();
+    const builder = new RowBuilder(
+      lookups,
+      settings,
+      deps.labels,
+      { since: Date.parse(state.since), until: Date.parse(state.until) },
+      options.timeZone
+    );
+    const maxRecords = options.maxRecordsPerJob ?? DEFAULT_MAX_RECORDS_PER_JOB;
+    const maxBytes = options.maxBytesPerJob ?? DEFAULT_MAX_BYTES_PER_JOB;
+    const header = csvRow([...TASK_COLUMNS]);
+    deps.log(
+      `Backfill ${state.since} → ${state.until}${options.dryRun ? ' (dry run: nothing is written)' : ''}, from page ${state.nextPage}; numbers looked up ${mode === 'index' ? 'in one read of the org' : 'per job'}.`
+    );
+    const started = clock();
+    let lastProgress = started;
+    const progress = (force: boolean): void => {
+      const at = clock();
+      if (!force && at - lastProgress < PROGRESS_EVERY_MS) return;
+      lastProgress = at;
+      const total = feed.totalPages;
+      const done = page - 1;
+      const read = done - firstPage + 1;
+      const rate = read / Math.max(1, at - started);
+      const eta = total !== null && rate > 0 ? ` · ETA ${duration((total - done) / rate)}` : '';
+      const share = total ? ` (${Math.floor((done / total) * 100)}%)` : '';
+      deps.log(
+        `  pages ${done}/${total ?? '?'}${share} · ${report.listed + listedInChunk} calls listed${eta}`
+      );
+    };
+    let listedInChunk = 0;
+    let ended = false;
+    while (!ended) {
+      // One job's worth of calls (bounded: the same memory for any window).
+      let chunk: Record<string, unknown>[] = [];
+      listedInChunk = 0;
+      while (chunk.length < maxRecords) {
+        stopIfAsked();
+        const current = await untilAborted(feed.read(), signal);
+        if (!current) {
+          ended = true;
+          break;
+        }
+        report.totalPages = feed.totalPages;
+        for (const record of current.records) chunk.push(record);
+        listedInChunk += current.records.length;
+        report.pages++;
+        page = current.page + 1;
+        progress(false);
+        if (!current.hasNextPage) {
+          ended = true;
+          break;
+        }
+      }
+      const rows = await builder.build(chunk);
+      chunk = [];
+      report.listed += listedInChunk;
+      report.skipped += rows.skipped;
+      listedInChunk = 0;
+      if (options.dryRun) {
+        report.created += rows.created;
+        report.updated += rows.updated;
+        report.unmatched += rows.unmatched;
+      } else {
+        // Split by size: Bulk API refuses an upload over its limit.
+        let from = 0;
+        while (from < rows.lines.length) {
+          let bytes = header.length;
+          let to = from;
+          while (
+            to < rows.lines.length &&
+            (to === from || bytes + rows.lines[to]!.length <= maxBytes)
+          ) {
+            bytes += Buffer.byteLength(rows.lines[to]!);
+            to++;
+          }
+          const lines = rows.lines.slice(from, to);
+          from = to;
+          stopIfAsked();
+          const jobId = await deps.salesforce.createUpsertJob('Task', 'Rinkel_Call_Id__c');
+          openJob = jobId;
+          deps.log(`Bulk job ${jobId}: uploading ${lines.length} calls…`);
+          await deps.salesforce.upload(jobId, csvStream(header, lines, signal));
+          stopIfAsked();
+          await deps.salesforce.close(jobId);
+          // Handed to Salesforce: it will run whatever happens here, so it is waited for and
+          // counted even after Ctrl-C.
+          openJob = undefined;
+          const info = await deps.salesforce.wait(jobId);
+          if (info.state !== 'JobComplete') {
+            throw new BackfillError(
+              `Bulk job ${jobId} ended ${info.state}${info.errorMessage ? `: ${info.errorMessage}` : ''}.`,
+              'See Setup → Bulk Data Load Jobs for the job; fix the cause (a lock, a validation rule, a limit), then resume.'
+            );
+          }
+          const outcome = countResults(await deps.salesforce.results(jobId), report);
+          report.jobs.push(jobId);
+          deps.log(
+            `Bulk job ${jobId}: ${outcome.created} created, ${outcome.updated} updated, ${outcome.failed} failed.`
+          );
+        }
+      }
+      // Every page up to here is in a completed job: only now does the resume point move.
+      state.nextPage = page;
+      state.done = ended;
+      state.totals = {
+        listed: report.listed,
+        created: report.created,
+        updated: report.updated,
+        unmatched: report.unmatched,
+        failed: report.failed,
+        skipped: report.skipped
+      };
+      save();
+      progress(true);
+    }
+  } catch (error) {
+    feed.discard();
+    let aborted = '';
+    if (openJob) {
+      const jobId = openJob;
+      await deps.salesforce.abort(jobId).then(
+        () =>
+          (aborted = ` Bulk job ${jobId} was aborted before Salesforce ran it: none of its rows were written.`),
+        () =>
+          (aborted = ` Bulk job ${jobId} could not be aborted: abort it in Setup → Bulk Data Load Jobs.`)
+      );
+    }
+    save();
+    const where = `Stopped before page ${state.nextPage}${report.totalPages ? ` of ${report.totalPages}` : ''}; the place is saved in ${options.statePath}.`;
+    const resume = `\`${command} ${resumeArgs(state)}\``;
+    if (error instanceof Interrupted || signal?.aborted) {
+      throw new BackfillError(`Interrupted.${aborted} ${where}`, `Resume with ${resume}.`, 130);
+    }
+    const fix = (error as { fix?: unknown } | null)?.fix;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new BackfillError(
+      `${message}${aborted} ${where}`,
+      `${typeof fix === 'string' ? `${fix} ` : ''}Then resume with ${resume}.`
+    );
   }
   return report;
 }
 
-async function fetchPage(
-  rinkel: RinkelPages,
-  state: BackfillState,
-  page: number
-): Promise<CallDetailRecordPage> {
-  return rinkel.listCallDetailRecordsPage({
-    startDate: new Date(state.since),
-    endDate: new Date(state.until),
-    page,
-    perPage: state.perPage
+/** The promise's value, or Interrupted as soon as the run is stopped (Ctrl-C while waiting). */
+function untilAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const stop = (): void => reject(new Interrupted());
+    if (signal.aborted) return stop();
+    signal.addEventListener('abort', stop, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', stop);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', stop);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    );
   });
 }
 
+/** The job's CSV as a stream, produced while it is sent; ends early when the run is stopped. */
+function csvStream(header: string, lines: string[], signal?: AbortSignal): Readable {
+  function* produce(): Generator<string> {
+    yield header;
+    for (let i = 0; i < lines.length; i += 500) {
+      // Ends the upload early (an error would not reach jsforce through pipe()); the job is then
+      // aborted before it is closed, so Salesforce never runs the partial upload.
+      if (signal?.aborted) return;
+      yield lines.slice(i, i + 500).join('');
+    }
+  }
+  return Readable.from(produce(), { objectMode: false });
+}
+
 /** Counts the job's rows from Bulk API's own results; failed rows keep their reason. */
-async function readResults(
-  salesforce: BulkIngest,
-  jobId: string,
+function countResults(
+  results: JobResults,
   report: BackfillReport
-): Promise<{ created: number; updated: number; failed: number }> {
+): { created: number; updated: number; failed: number } {
   const outcome = { created: 0, updated: 0, failed: 0 };
-  for await (const row of salesforce.results(jobId, 'successfulResults')) {
+  for (const row of results.successful) {
     if (row.sf__Created === 'true') {
       outcome.created++;
       report.unmatched += row.Rinkel_Match_Status__c === 'Unmatched' ? 1 : 0;
@@ -434,13 +602,21 @@ async function readResults(
       outcome.updated++;
     }
   }
-  for await (const row of salesforce.results(jobId, 'failedResults')) {
+  const fail = (callId: string, reason: string): void => {
     outcome.failed++;
-    const reason = row.sf__Error || 'Unknown error';
     report.failureReasons[reason] = (report.failureReasons[reason] ?? 0) + 1;
     if (report.failures.length < MAX_FAILURES_LISTED) {
-      report.failures.push({ callId: row.Rinkel_Call_Id__c ?? '', error: reason });
+      report.failures.push({ callId, error: reason });
     }
+  };
+  for (const row of results.failed) {
+    fail(row.Rinkel_Call_Id__c ?? '', row.sf__Error || 'Unknown error');
+  }
+  for (const row of results.unprocessed) {
+    fail(
+      row.Rinkel_Call_Id__c ?? '',
+      'Not processed by Salesforce (the job stopped before this row)'
+    );
   }
   report.created += outcome.created;
   report.updated += outcome.updated;

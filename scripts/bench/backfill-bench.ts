@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { loadLabels, mapCdr } from '../twin';
 import { RinkelApiClient } from '../clients/rinkel-api';
 import { runBackfill } from '../backfill/run';
-import { SalesforceClient } from '../backfill/salesforce';
+import { OrgData, openOrg } from '../clients/salesforce';
 import { SYNTHETIC_START } from '../testing/synthetic-cdrs';
 import type { FakesReady, FakesStats } from './bench-fakes';
 
@@ -105,7 +105,15 @@ async function bulk(calls: number): Promise<Result> {
   const servers = await fakes(calls);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'backfill-bench-'));
   try {
-    const salesforce = new SalesforceClient(servers.ready.session, { pollIntervalMs: 5 });
+    const opened = await openOrg({
+      targetOrg: 'bench',
+      isDefault: false,
+      env: {
+        SALESFORCE_INSTANCE_URL: servers.ready.session.instanceUrl,
+        SALESFORCE_ACCESS_TOKEN: servers.ready.session.accessToken
+      }
+    });
+    const salesforce = new OrgData(opened, { initialMs: 5 });
     return await measure('Bulk API 2.0 (this tool)', calls, async () => {
       const report = await runBackfill(
         {

@@ -89,6 +89,7 @@ export interface RetryInfo {
   reason: string;
   /** What Rinkel asked for with Retry-After, when it did. */
   retryAfterMs?: number;
+  kind: RinkelErrorKind;
 }
 
 /** How long the client waits at most when Rinkel answers 429 with a longer Retry-After. */
@@ -444,7 +445,8 @@ export class RinkelApiClient {
         attempt: attempt + 1,
         delayMs,
         reason: `${error.message}${asked}`,
-        retryAfterMs
+        retryAfterMs,
+        kind: error.kind
       });
       await this.sleep(delayMs);
     }

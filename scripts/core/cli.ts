@@ -12,6 +12,14 @@ export function reportFailure(logger: Logger, error: unknown): number {
     logger.error(`  Fix: ${error.fix}`);
     return error instanceof ConfigError ? 2 : 1;
   }
+  // Any other expected failure carries its fix (BackfillError, SalesforceError, …): no stack.
+  const fix = (error as { fix?: unknown } | null)?.fix;
+  if (error instanceof Error && typeof fix === 'string') {
+    logger.error(`✖ ${error.message}`);
+    logger.error(`  Fix: ${fix}`);
+    const exitCode = (error as { exitCode?: unknown }).exitCode;
+    return typeof exitCode === 'number' ? exitCode : 1;
+  }
   const formatted = (error as { format?: unknown } | null)?.format;
   if (typeof formatted === 'function' && error instanceof Error) {
     logger.error((formatted as () => string).call(error));

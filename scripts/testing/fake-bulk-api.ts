@@ -1,21 +1,35 @@
-// A fake Salesforce on 127.0.0.1 for the backfill: REST queries (just the shapes the backfill
-// sends), Bulk API 2.0 ingest jobs (create, CSV upload, UploadComplete, status polling, successful
-// and failed results) and single-record upserts for the naive baseline of the benchmark. Tasks are
-// kept by Rinkel_Call_Id__c, so a second upsert of a call is an update, as in an org.
+// A fake Salesforce on 127.0.0.1 for the backfill, close enough to the real endpoints for
+// @salesforce/core and jsforce to drive it: the version list (/services/data), REST queries with
+// queryMore paging (2,000 records a page, nextRecordsUrl; just the statements the backfill sends),
+// Bulk API 2.0 ingest jobs (create, one CSV upload, UploadComplete/Aborted, status polling,
+// successfulResults, failedResults, unprocessedrecords) and single-record upserts for the naive
+// baseline of the benchmark. Tasks are kept by Rinkel_Call_Id__c, so a second upsert of a call is
+// an update, as in an org.
 //
-// Memory stays small for 100,000 rows: only call id, Task id and match status are kept per Task.
+// Memory stays small for 100,000 rows: only call id, Task id, match status and start are kept.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CsvParser, csvRow } from '../backfill/csv';
 
 export const FAKE_API_VERSION = '68.0';
-export const FAKE_ACCESS_TOKEN = 'fake-session-token-00D000000000001';
+/** Shaped like a real session id (org id, "!", token), as core expects of a bare access token. */
+export const FAKE_ACCESS_TOKEN = '00D000000000001AAA!AQ4AQFakeBackfillSession.token0123456789';
+const QUERY_PAGE = 2000;
 
 interface StoredTask {
   id: string;
   matchStatus: string;
   whatId: string;
+  /** Rinkel_Started_At__c, ms */
+  startedAt: number;
+}
+
+interface Upsert {
+  callId: string;
+  matchStatus: string;
+  whatId: string;
+  startedAt: string;
 }
 
 interface Job {
@@ -27,7 +41,7 @@ interface Job {
   errorMessage?: string;
   uploadedBytes: number;
   /** Rows uploaded; processed only at UploadComplete, as Bulk API does. */
-  pending: { callId: string; matchStatus: string; whatId: string }[];
+  pending: Upsert[];
   successes: { id: string; created: boolean; callId: string; matchStatus: string }[];
   failures: { callId: string; error: string }[];
 }
@@ -43,6 +57,8 @@ export interface FakeBulkApiOptions {
   pollsUntilComplete?: number;
   /** Bulk API's limit per job upload (150 MB); lower it to test the guard. */
   maxUploadBytes?: number;
+  /** Added to every answer (the benchmark's network assumption). */
+  latencyMs?: number;
 }
 
 function errorJson(res: ServerResponse, status: number, errorCode: string, message: string): void {
@@ -76,6 +92,14 @@ export class FakeBulkApi {
   /** When set, the next job fails as a whole with this errorMessage (e.g. a lock or limit). */
   failNextJob?: string;
   requestCount = 0;
+  /** The next answer to a query is cut off halfway (a broken 2xx). */
+  truncateNextQuery = 0;
+  /** Queries whose text matches fail with INVALID_TYPE (an object the org does not have). */
+  failQueries?: RegExp;
+  readonly username = 'admin@backfill.example';
+  /** Every request with a session is refused as expired. */
+  sessionExpired = false;
+  private readonly cursors = new Map<string, Record<string, unknown>[]>();
   readonly requestsByRoute = new Map<string, number>();
   readonly queries: string[] = [];
   private server?: Server;
@@ -83,8 +107,10 @@ export class FakeBulkApi {
   private nextId = 1;
   private readonly pollsUntilComplete: number;
   private readonly maxUploadBytes: number;
+  latencyMs: number;
 
   private constructor(options: FakeBulkApiOptions) {
+    this.latencyMs = options.latencyMs ?? 0;
     this.pollsUntilComplete = options.pollsUntilComplete ?? 1;
     this.maxUploadBytes = options.maxUploadBytes ?? 150 * 1024 * 1024;
   }
@@ -103,6 +129,14 @@ export class FakeBulkApi {
 
   get instanceUrl(): string {
     return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** What the backfill reads for a session made elsewhere (CI). */
+  get env(): { SALESFORCE_INSTANCE_URL: string; SALESFORCE_ACCESS_TOKEN: string } {
+    return {
+      SALESFORCE_INSTANCE_URL: this.instanceUrl,
+      SALESFORCE_ACCESS_TOKEN: FAKE_ACCESS_TOKEN
+    };
   }
 
   get session(): { instanceUrl: string; accessToken: string; apiVersion: string } {
@@ -136,12 +170,43 @@ export class FakeBulkApi {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this.latencyMs > 0) {
+      await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+    }
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = req.method ?? 'GET';
     const prefix = `/services/data/v${FAKE_API_VERSION}`;
-    if (req.headers.authorization !== `Bearer ${FAKE_ACCESS_TOKEN}`) {
+    if (method === 'GET' && /^\/services\/data\/?$/.test(url.pathname)) {
+      // Unauthenticated in an org too.
+      this.count('versions');
+      json(res, 200, [
+        { label: "Spring '26", url: '/services/data/v66.0', version: '66.0' },
+        {
+          label: "Winter '27",
+          url: `/services/data/v${FAKE_API_VERSION}`,
+          version: FAKE_API_VERSION
+        }
+      ]);
+      return;
+    }
+    if (this.sessionExpired || req.headers.authorization !== `Bearer ${FAKE_ACCESS_TOKEN}`) {
       this.count('unauthorized');
       errorJson(res, 401, 'INVALID_SESSION_ID', 'Session expired or invalid');
+      return;
+    }
+    // What core asks when a login is stored from an access token (sf org login access-token).
+    if (method === 'GET' && url.pathname === '/services/oauth2/userinfo') {
+      this.count('userinfo');
+      json(res, 200, {
+        user_id: '005000000000001AAA',
+        organization_id: '00D000000000001AAA',
+        preferred_username: this.username
+      });
+      return;
+    }
+    if (method === 'GET' && /^\/services\/data\/v[\d.]+\/sobjects\/User\/\w+$/.test(url.pathname)) {
+      this.count('userinfo');
+      json(res, 200, { Id: '005000000000001AAA', Username: this.username });
       return;
     }
     if (!url.pathname.startsWith(prefix)) {
@@ -150,13 +215,46 @@ export class FakeBulkApi {
       return;
     }
     const path = url.pathname.substring(prefix.length);
-    if (method === 'GET' && path === '/query') {
+    const more = /^\/query\/([\w-]+)$/.exec(path);
+    if (method === 'GET' && (path === '/query' || path === '/query/' || more)) {
       this.count('query');
-      json(res, 200, {
-        totalSize: 0,
-        done: true,
-        records: this.query(url.searchParams.get('q') ?? '')
-      });
+      const soql = url.searchParams.get('q') ?? '';
+      if (!more && this.failQueries?.test(soql)) {
+        errorJson(
+          res,
+          400,
+          'INVALID_TYPE',
+          `sObject type in '${soql.slice(0, 40)}' is not supported.`
+        );
+        return;
+      }
+      const records = more
+        ? (this.cursors.get(more[1] ?? '') ?? [])
+        : this.query(url.searchParams.get('q') ?? '');
+      if (more) this.cursors.delete(more[1] ?? '');
+      const counting = !more && /SELECT COUNT\(\)/i.test(url.searchParams.get('q') ?? '');
+      const page = records.slice(0, QUERY_PAGE);
+      const rest = records.slice(QUERY_PAGE);
+      let nextRecordsUrl: string | undefined;
+      if (rest.length > 0) {
+        const locator = `01gFAKE${this.nextId++}-${QUERY_PAGE}`;
+        this.cursors.set(locator, rest);
+        nextRecordsUrl = `${prefix}/query/${locator}`;
+      }
+      const body = {
+        totalSize: records.length,
+        done: rest.length === 0,
+        ...(nextRecordsUrl ? { nextRecordsUrl } : {}),
+        records: counting ? [] : page
+      };
+      if (this.truncateNextQuery > 0) {
+        this.truncateNextQuery--;
+        const text = JSON.stringify(body);
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(text.slice(0, Math.floor(text.length / 2)));
+        return;
+      }
+      json(res, 200, body);
       return;
     }
     const upsertOne = /^\/sobjects\/Task\/Rinkel_Call_Id__c\/(.+)$/.exec(path);
@@ -164,11 +262,13 @@ export class FakeBulkApi {
       this.count('sobject-upsert');
       const fields = JSON.parse(await this.body(req)) as Record<string, unknown>;
       const callId = decodeURIComponent(upsertOne[1] ?? '');
-      const outcome = this.upsertTask(
+      const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+      const outcome = this.upsertTask({
         callId,
-        typeof fields.Rinkel_Match_Status__c === 'string' ? fields.Rinkel_Match_Status__c : '',
-        typeof fields.WhatId === 'string' ? fields.WhatId : ''
-      );
+        matchStatus: text(fields.Rinkel_Match_Status__c),
+        whatId: text(fields.WhatId),
+        startedAt: text(fields.Rinkel_Started_At__c)
+      });
       if ('error' in outcome) {
         errorJson(res, 400, 'FIELD_CUSTOM_VALIDATION_EXCEPTION', outcome.error);
         return;
@@ -187,7 +287,9 @@ export class FakeBulkApi {
       return;
     }
     const jobPath =
-      /^\/jobs\/ingest\/([^/]+)(?:\/(batches|successfulResults|failedResults))?$/.exec(path);
+      /^\/jobs\/ingest\/([^/]+)(?:\/(batches|successfulResults|failedResults|unprocessedrecords))?$/.exec(
+        path
+      );
     const job = jobPath ? this.jobs.get(jobPath[1] ?? '') : undefined;
     if (!jobPath || !job) {
       this.count('other');
@@ -210,8 +312,12 @@ export class FakeBulkApi {
         } else {
           this.process(job);
         }
-      } else if (state === 'Aborted') {
+      } else if (
+        state === 'Aborted' &&
+        ['Open', 'UploadComplete', 'InProgress'].includes(job.state)
+      ) {
         job.state = 'Aborted';
+        job.pending = [];
       } else {
         errorJson(res, 400, 'INVALIDJOBSTATE', `Cannot change ${job.state} to ${state}`);
         return;
@@ -237,6 +343,11 @@ export class FakeBulkApi {
       res.write(csvRow(['sf__Id', 'sf__Error', 'Rinkel_Call_Id__c']));
       for (const f of job.failures) res.write(csvRow(['', f.error, f.callId]));
       res.end();
+    } else if (method === 'GET' && part === 'unprocessedrecords') {
+      this.count('job-results');
+      res.writeHead(200, { 'Content-Type': 'text/csv' });
+      res.write(csvRow(['Rinkel_Call_Id__c']));
+      res.end();
     } else {
       this.count('other');
       errorJson(res, 405, 'METHOD_NOT_ALLOWED', `${method} not allowed`);
@@ -249,6 +360,9 @@ export class FakeBulkApi {
       return this.settings ? [this.settings] : [];
     }
     if (/FROM Weborder__c/.test(soql)) {
+      if (/Rinkel_Phone_E164__c != null/.test(soql)) {
+        return this.weborders.map((w) => ({ ...w }));
+      }
       const wanted = new Set(inValues(soql, 'Rinkel_Phone_E164__c'));
       return this.weborders
         .filter((w) => wanted.has(w.Rinkel_Phone_E164__c))
@@ -260,9 +374,25 @@ export class FakeBulkApi {
         .map((id) => ({ Id: this.users.get(id), Rinkel_User_Id__c: id }));
     }
     if (/FROM Task/.test(soql)) {
-      return inValues(soql, 'Rinkel_Call_Id__c')
-        .filter((id) => this.tasks.has(id))
-        .map((id) => ({ Id: this.tasks.get(id)?.id, Rinkel_Call_Id__c: id, Description: null }));
+      const range = /Rinkel_Started_At__c >= (\S+) AND Rinkel_Started_At__c <= (\S+)/.exec(soql);
+      const row = (callId: string, task: StoredTask): Record<string, unknown> => ({
+        Id: task.id,
+        Rinkel_Call_Id__c: callId,
+        Description: null
+      });
+      if (range) {
+        const from = Date.parse(range[1] ?? '');
+        const to = Date.parse(range[2] ?? '');
+        const found: Record<string, unknown>[] = [];
+        for (const [callId, task] of this.tasks) {
+          if (task.startedAt >= from && task.startedAt <= to) found.push(row(callId, task));
+        }
+        return found;
+      }
+      return inValues(soql, 'Rinkel_Call_Id__c').flatMap((id) => {
+        const task = this.tasks.get(id);
+        return task ? [row(id, task)] : [];
+      });
     }
     return [];
   }
@@ -311,7 +441,8 @@ export class FakeBulkApi {
       job.pending.push({
         callId: at(job.externalIdFieldName),
         matchStatus: at('Rinkel_Match_Status__c'),
-        whatId: at('WhatId')
+        whatId: at('WhatId'),
+        startedAt: at('Rinkel_Started_At__c')
       });
     };
     const decoder = new TextDecoder();
@@ -339,7 +470,7 @@ export class FakeBulkApi {
       const outcome =
         row.callId && (occurrences.get(row.callId) ?? 0) > 1
           ? { error: `DUPLICATE_VALUE:Duplicate external id specified: ${row.callId}:--` }
-          : this.upsertTask(row.callId, row.matchStatus, row.whatId);
+          : this.upsertTask(row);
       if ('error' in outcome) {
         job.failures.push({ callId: row.callId, error: outcome.error });
       } else {
@@ -354,11 +485,8 @@ export class FakeBulkApi {
     job.pending = [];
   }
 
-  private upsertTask(
-    callId: string,
-    matchStatus: string,
-    whatId: string
-  ): { id: string; created: boolean } | { error: string } {
+  private upsertTask(row: Upsert): { id: string; created: boolean } | { error: string } {
+    const { callId, matchStatus, whatId } = row;
     if (!callId) {
       return { error: 'MISSING_ARGUMENT:Rinkel_Call_Id__c not specified' };
     }
@@ -366,14 +494,16 @@ export class FakeBulkApi {
     if (rejection) {
       return { error: rejection };
     }
+    const startedAt = Date.parse(row.startedAt);
     const existing = this.tasks.get(callId);
     if (existing) {
       // Blank = unchanged, as Bulk API treats empty CSV values.
       if (matchStatus) existing.matchStatus = matchStatus;
       if (whatId) existing.whatId = whatId;
+      if (!Number.isNaN(startedAt)) existing.startedAt = startedAt;
       return { id: existing.id, created: false };
     }
-    const task = { id: this.newId('00T'), matchStatus, whatId };
+    const task = { id: this.newId('00T'), matchStatus, whatId, startedAt };
     this.tasks.set(callId, task);
     return { id: task.id, created: true };
   }

@@ -75,6 +75,8 @@ export class FakeRinkel {
   slowMs = 1000;
   /** The most requests that were in flight at once, and how many were refused as over the limit. */
   peakConcurrent = 0;
+  /** Pages of GET /call-detail-records that always come back cut off (until removed). */
+  readonly truncatePages = new Set<number>();
   rateLimited = 0;
   private inFlight = 0;
   private failures: FailureMode[] = [];
@@ -199,7 +201,7 @@ export class FakeRinkel {
         this.rateLimited++;
         for await (const chunk of req) void chunk;
         this.send(res, 429, errorBody('TOO_MANY_REQUESTS', 'Rate limit exceeded'), {
-          'Retry-After': '1'
+          'Retry-After': this.retryAfter
         });
         return;
       }
@@ -294,6 +296,7 @@ export class FakeRinkel {
       return;
     }
     if (method === 'GET' && path === '/call-detail-records') {
+      if (this.truncatePages.has(Number(query.page ?? 1))) this.truncateNext = true;
       this.paginate(res, '/call-detail-records', this.callDetailRecords, query);
       return;
     }
