@@ -234,7 +234,14 @@ const STANDARD: Record<string, { prefix: string; label: string; plural: string; 
       prefix: '00e',
       label: 'Profile',
       plural: 'Profiles',
-      fields: ['Name:text:r,len=255', 'UserType:picklist:ro', 'Description:text:len=255']
+      fields: [
+        'Name:text:r,len=255',
+        'UserType:picklist:ro',
+        'Description:text:len=255',
+        'PermissionsModifyAllData:checkbox:ro',
+        'PermissionsViewAllData:checkbox:ro',
+        'PermissionsEditTask:checkbox:ro'
+      ]
     },
     PermissionSet: {
       prefix: '0PS',

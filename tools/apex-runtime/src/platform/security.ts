@@ -274,7 +274,16 @@ export class Security {
   seed(): string {
     let admin = '';
     for (const p of STANDARD_PROFILES) {
-      const id = this.db.seed('Profile', { Name: p.name, UserType: 'Standard' }) as string;
+      // The system permissions a test can select standard profiles by without their names
+      // (which the org's language translates): administrators modify and view all data; of
+      // the others only the Standard User edits tasks ("Standard Profiles").
+      const id = this.db.seed('Profile', {
+        Name: p.name,
+        UserType: 'Standard',
+        PermissionsModifyAllData: p.kind === 'admin',
+        PermissionsViewAllData: p.kind === 'admin',
+        PermissionsEditTask: p.kind === 'admin' || p.kind === 'standard'
+      }) as string;
       this.profiles.set(id, p.kind);
       if (p.kind === 'admin') admin = id;
     }
