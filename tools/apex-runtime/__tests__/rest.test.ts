@@ -163,6 +163,11 @@ describe('methods ("Apex REST Methods", "RestRequest Class", "RestResponse Class
     expect(r.r.unsupported).toContain('no @httppost method');
   });
 
+  test('async Apex queued by a REST method is unsupported (it runs after the commit)', () => {
+    const r = call({ method: 'POST', path: '/services/apexrest/Conf/Upper' });
+    expect(r.r.unsupported).toContain('async Apex or platform events after a REST call');
+  });
+
   test('XML is unsupported', () => {
     const r = call({
       method: 'GET',

@@ -164,6 +164,9 @@ export function dispatchRest(rtm: Runtime, call: RestCall): RestResult {
         : `${verb} on ${cls.name}, which has no @${ann} method (the status is not documented)`
     );
   const m = methods[0];
+  // "RestResource Annotation": "your Apex class must be defined as global"
+  if (!cls.decl.mods.set.has('global'))
+    return empty(500, `${cls.name} is not global, so it does not compile as a REST resource`);
   if (!m.mods.set.has('static'))
     return empty(500, `non-static @${ann} method ${cls.name}.${m.name}`);
   const contentType = Object.entries(call.headers ?? {}).find(
@@ -215,6 +218,17 @@ export function dispatchRest(rtm: Runtime, call: RestCall): RestResult {
     if (!m.params.length) req.d.requestbody = body === null ? null : new ABlob(body);
     org.rest = { request: req, response: lib.restResponse() };
     const ret = ip.invoke(cls, m, null, args, null);
+    // async Apex and platform events run after the commit; not modelled after a REST call
+    const later =
+      org.jobs.filter((j) => !j.done).length +
+      org.scheduled.filter((j) => !j.done).length +
+      org.batches.filter((j) => !j.done).length +
+      lib.platform.bus.pending.length;
+    if (later)
+      return empty(
+        500,
+        `async Apex or platform events after a REST call (${later} pending; its DML is kept)`
+      );
     const res = org.rest.response as any;
     const headers: Record<string, string> = {};
     let out = Buffer.alloc(0);
