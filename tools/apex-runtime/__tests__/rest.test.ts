@@ -220,6 +220,14 @@ describe('callouts outside a test (src/platform/callouts.ts)', () => {
     );
   });
 
+  test('the call runs as the given user, else as the default user', () => {
+    const id = userWith(null);
+    const as = (userId?: string) =>
+      call({ method: 'PUT', path: '/services/apexrest/conf/items/special', userId }).json;
+    expect(as(id)).toBe('rest-none@conf.example.com');
+    expect(as()).toBe('admin@example.com');
+  });
+
   test('a user without the principal fails with CalloutException', () => {
     const r = get('callout:Conf_API/x', userWith(null));
     expect(JSON.stringify(r.json)).toContain(

@@ -32,6 +32,7 @@ import type { MethodDecl, Pos } from '../ast';
 import { ApexThrow, Uncatchable, Unsupported } from '../errors';
 import { T_STRING, exceptionToString, type ClassRt } from '../interp';
 import type { Runtime } from '../runner';
+import type { UserContext } from './security';
 import { ABlob } from '../values';
 
 export const APEX_REST_PREFIX = '/services/apexrest';
@@ -181,14 +182,31 @@ export function dispatchRest(rtm: Runtime, call: RestCall): RestResult {
   const org = rtm.org;
   const lib = rtm.lib;
   const ip = rtm.ip;
-  const saved = { inTest: org.inTest, userId: org.userId, dbUser: rtm.db.userId };
+  const inTest = org.inTest;
+  const saved: UserContext = {
+    userId: org.userId,
+    profileId: org.profileId,
+    language: org.language,
+    locale: org.locale,
+    timezone: org.timezone,
+    userName: org.userName
+  };
+  if (call.userId) {
+    const row = rtm.db.table('user').get(call.userId);
+    if (!row) throw new Error(`no User row ${call.userId}`);
+    // the running user's context, as System.runAs sets it (src/platform/security.ts)
+    rtm.security.apply({
+      userId: call.userId,
+      profileId: String(row.get('profileid') ?? ''),
+      language: String(row.get('languagelocalekey') ?? saved.language),
+      locale: String(row.get('localesidkey') ?? saved.locale),
+      timezone: String(row.get('timezonesidkey') ?? saved.timezone),
+      userName: String(row.get('username') ?? '')
+    });
+  }
   rtm.resetTransaction();
   rtm.resetStatics();
   org.inTest = false;
-  if (call.userId) {
-    org.userId = call.userId;
-    rtm.db.userId = call.userId;
-  }
   const before = rtm.db.snapshot();
   const at: Pos = { line: m.line, col: m.col } as Pos;
   try {
@@ -255,9 +273,8 @@ export function dispatchRest(rtm: Runtime, call: RestCall): RestResult {
     }
     throw e;
   } finally {
-    org.inTest = saved.inTest;
-    org.userId = saved.userId;
-    rtm.db.userId = saved.dbUser;
+    org.inTest = inTest;
+    rtm.security.apply(saved);
     org.rest = { request: null, response: null };
     ip.frames = [];
   }
