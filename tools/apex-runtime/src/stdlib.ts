@@ -35,6 +35,7 @@ import {
 } from './interp';
 import { JsonError, parseJson, quote, type JNode } from './json';
 import * as asyncApex from './platform/async';
+import * as callouts from './platform/callouts';
 import * as platformEvents from './platform/events';
 import { NOT_MINE, Platform } from './platform/index';
 import { type FieldMeta, type ObjMeta, type Schema, isLongText } from './schema';
@@ -536,7 +537,11 @@ export class Library implements Host {
     });
   }
 
-  /** Http.send in a test: the mock set with Test.setMock answers, after the documented checks. */
+  /**
+   * Http.send in a test: the mock set with Test.setMock answers, after the documented checks; it
+   * sees the endpoint as written ("the callout is not made"). Without a mock the named credential
+   * is resolved first (src/platform/callouts.ts).
+   */
   httpSend(ip: Interp, req: unknown, at: Pos): unknown {
     if (!(req instanceof HostObj) || req.kind !== 'httprequest') return ip.npe(at);
     if ((ip as any).triggerCtx)
@@ -558,12 +563,17 @@ export class Library implements Host {
         'You have uncommitted work pending. Please commit or rollback before calling out',
         at
       );
-    if (!this.org.httpMock)
+    if (!this.org.httpMock) {
+      // the callout would be made: its named credential is resolved first (platform/callouts.ts)
+      callouts.checkNamedCredential(this, ip, req, at);
+      if (!this.org.inTest)
+        return this.u(ip, 'a real HTTP callout (the runtime has no network access)', at);
       ip.throwEx(
         'System.CalloutException',
         'Methods defined as TestMethod do not support Web service callouts',
         at
       );
+    }
     this.org.callouts++;
     if (this.org.callouts > 100)
       throw new Uncatchable(

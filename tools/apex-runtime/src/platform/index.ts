@@ -16,6 +16,7 @@ import { SObj } from '../sobject';
 import { AList, type RtType } from '../values';
 import * as asyncApex from './async';
 import * as cache from './cache';
+import * as callouts from './callouts';
 import * as events from './events';
 import { NOT_MINE, limitValues, type LimitValues, type TxKind } from './tx';
 
@@ -31,7 +32,8 @@ export interface PlatformOptions {
 export interface PlatformMetadata {
   subscriberConfigs: Map<string, events.SubscriberConfig>;
   partitions: Map<string, cache.PartitionMeta>;
-  namedCredentials: Map<string, { name: string; url: string | null }>;
+  /** Named Credentials and External Credentials (src/platform/callouts.ts) */
+  credentials: callouts.CredentialMeta;
 }
 
 const xml = new XMLParser({
@@ -39,7 +41,7 @@ const xml = new XMLParser({
   attributeNamePrefix: '@',
   parseTagValue: false,
   trimValues: true,
-  isArray: (name) => name === 'platformCachePartitionTypes' || name === 'namedCredentialParameters'
+  isArray: (name) => name === 'platformCachePartitionTypes'
 });
 
 function readXml(file: string): Record<string, any> {
@@ -53,7 +55,7 @@ export function loadPlatformMetadata(files: string[]): PlatformMetadata {
   const md: PlatformMetadata = {
     subscriberConfigs: new Map(),
     partitions: new Map(),
-    namedCredentials: new Map()
+    credentials: callouts.loadCredentials(files)
   };
   for (const f of files) {
     const base = path.basename(f);
@@ -67,16 +69,6 @@ export function loadPlatformMetadata(files: string[]): PlatformMetadata {
     } else if (base.endsWith('.cachePartition-meta.xml')) {
       const name = base.replace(/\.cachePartition-meta\.xml$/, '');
       md.partitions.set(name.toLowerCase(), cache.partitionMeta(name, readXml(f)));
-    } else if (base.endsWith('.namedCredential-meta.xml')) {
-      const name = base.replace(/\.namedCredential-meta\.xml$/, '');
-      const x = readXml(f);
-      const params = (x.namedCredentialParameters ?? []) as Record<string, any>[];
-      const url =
-        params.find((p) => String(p.parameterType) === 'Url')?.parameterValue ?? x.endpoint;
-      md.namedCredentials.set(name.toLowerCase(), {
-        name,
-        url: url === undefined ? null : String(url)
-      });
     }
   }
   return md;
@@ -102,7 +94,7 @@ export class Platform {
   md: PlatformMetadata = {
     subscriberConfigs: new Map(),
     partitions: new Map(),
-    namedCredentials: new Map()
+    credentials: { named: new Map(), external: new Map() }
   };
   options: PlatformOptions = {};
   private autoProcId: string | null = null;
