@@ -142,6 +142,14 @@ describe('npm run setup', () => {
     expect(org.site?.Status).toBe('Active');
     expect(state?.siteUrl).toBe(org.siteSecureUrl);
     expect(output).toContain(`Webhook base URL: ${org.siteSecureUrl}/services/apexrest/rinkel/v1/`);
+    // The prerequisite check says what it checks while its sf calls run.
+    const checks = output.slice(
+      output.indexOf('[1] Check prerequisites'),
+      output.indexOf('all present')
+    );
+    expect(checks).toContain('… checking the Salesforce CLI (sf version)');
+    expect(checks).toContain('… looking for scratch org "rinkel-dev"');
+    expect(checks).toContain('… looking up the Dev Hub');
     // Every step reported, none silently.
     expect(steps.map((s) => `${s.title}: ${s.outcome}`)).toEqual([
       'Check prerequisites: local',

@@ -67,6 +67,13 @@ export const DEFAULT_PER_PAGE = 50;
 /** Rinkel pages in flight at once; lowered by one on every 429 during a run. */
 export const DEFAULT_RINKEL_CONCURRENCY = 4;
 const MAX_FAILURES_LISTED = 50;
+
+/**
+ * The heap cap `npm run backfill` runs with (package.json). The working set is one job's calls
+ * (some tens of MB); without a cap V8 lets garbage pile up the longer a run takes (peak RSS 1.9×
+ * for 100,000 calls against 10,000), with it the collector runs before the heap grows.
+ */
+export const BACKFILL_HEAP_FLAG = '--max-old-space-size=256';
 const PROGRESS_EVERY_MS = 2_000;
 
 export interface RinkelPages {

@@ -1,5 +1,6 @@
-// Child process of backfill-bench.ts: runs the loopback fakes of Rinkel and Salesforce, so the
-// benchmark's memory figures are the backfill's own. Talks to the parent over IPC.
+// Child process of the backfill benchmark: runs the loopback fakes of Rinkel and Salesforce, so the
+// memory figures are the backfill's own. Talks to its parent over IPC.
+//   bench-fakes.ts <calls> <rinkel latency ms> <salesforce latency ms>
 
 import { FakeBulkApi } from '../testing/fake-bulk-api';
 import { FakeRinkel } from '../testing/fake-rinkel';
@@ -14,14 +15,26 @@ export interface FakesReady {
 export interface FakesStats {
   rinkelRequests: number;
   salesforceRequests: number;
+  salesforceByRoute: Record<string, number>;
   tasks: number;
+  rateLimited: number;
 }
 
 async function main(): Promise<void> {
   const calls = Number(process.argv[2] ?? 100_000);
-  const rinkel = await FakeRinkel.start();
+  const rinkel = await FakeRinkel.start({ latencyMs: Number(process.argv[3] ?? 0) });
   rinkel.callDetailRecords = lazyCdrs(calls, { anonymousEvery: 10 });
-  const org = await FakeBulkApi.start({ pollsUntilComplete: 1 });
+  // Only the count of requests is needed; the fake's per-request log would grow with the run.
+  rinkel.requests.push = function push(): number {
+    rinkelCount++;
+    return 0;
+  };
+  let rinkelCount = 0;
+  const org = await FakeBulkApi.start({
+    pollsUntilComplete: 1,
+    latencyMs: Number(process.argv[4] ?? 0)
+  });
+  org.queries.push = () => 0;
   // One caller in a hundred has a Weborder.
   org.weborders = Array.from({ length: Math.ceil(calls / 100) }, (_, i) => ({
     Id: `a01${String(i).padStart(12, '0')}`,
@@ -31,9 +44,11 @@ async function main(): Promise<void> {
   process.on('message', (message) => {
     if (message === 'stats') {
       const stats: FakesStats = {
-        rinkelRequests: rinkel.requests.length,
+        rinkelRequests: rinkelCount,
         salesforceRequests: org.requestCount,
-        tasks: org.tasks.size
+        salesforceByRoute: Object.fromEntries(org.requestsByRoute),
+        tasks: org.tasks.size,
+        rateLimited: rinkel.rateLimited
       };
       process.send?.(stats);
     } else if (message === 'close') {

@@ -148,7 +148,9 @@ export async function checkPrerequisites(run: EarlyRun, r: StepReporter): Promis
     const e = missingApiKeyError();
     problems.push({ cause: e.message, fix: e.fix });
   }
+  // Each sf call takes seconds (the CLI loads its plugins): say what is being checked meanwhile.
   let sfAvailable = true;
+  r.progress('checking the Salesforce CLI (sf version)');
   try {
     await sf.run(['version']);
   } catch (error) {
@@ -163,6 +165,7 @@ export async function checkPrerequisites(run: EarlyRun, r: StepReporter): Promis
   let devHub: string | undefined;
   if (sfAvailable) {
     if (options.targetOrg) {
+      r.progress(`checking the login of org "${options.targetOrg}"`);
       try {
         existing = await Org.open(sf, options.targetOrg);
       } catch (error) {
@@ -175,6 +178,7 @@ export async function checkPrerequisites(run: EarlyRun, r: StepReporter): Promis
         });
       }
     } else {
+      r.progress(`looking for scratch org "${options.alias}"`);
       try {
         existing = await Org.open(sf, options.alias);
       } catch (error) {
@@ -183,6 +187,7 @@ export async function checkPrerequisites(run: EarlyRun, r: StepReporter): Promis
         }
       }
       if (!existing) {
+        r.progress('looking up the Dev Hub');
         devHub = options.devHub ?? (await getDefaultDevHub(sf));
         if (!devHub) {
           problems.push({

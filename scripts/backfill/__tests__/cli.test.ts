@@ -11,6 +11,7 @@ import { backfillMain, parseBackfillArgs } from '../cli';
 import { reportFailure } from '../../core/cli';
 import { spawn } from 'node:child_process';
 import { readState } from '../state';
+import { BACKFILL_HEAP_FLAG } from '../run';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -237,6 +238,13 @@ describe('npm run backfill', () => {
     expect(code).toBe(2);
     expect(output).toContain('there is nothing to resume');
     expect(output).toContain('Fix: Start without --resume');
+  });
+
+  it('npm run backfill runs with the heap cap that keeps memory flat', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    expect(pkg.scripts.backfill).toBe(`tsx ${BACKFILL_HEAP_FLAG} scripts/backfill.ts`);
   });
 
   it('prints the usage for --help', async () => {
