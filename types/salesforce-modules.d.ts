@@ -87,3 +87,10 @@ declare module 'lightning/navigation' {
   }
   export const NavigationMixin: NavigationMixinFunction;
 }
+
+declare module 'lightning/actions' {
+  /** Closes the screen quick action the component runs in. */
+  export class CloseActionScreenEvent extends CustomEvent<unknown> {
+    constructor();
+  }
+}
