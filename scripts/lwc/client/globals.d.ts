@@ -28,6 +28,14 @@ declare global {
     refreshHandlers: (() => unknown)[];
     empHandlers: ((message: unknown) => void)[];
     emit: (payload: Record<string, unknown>) => void;
+    /** Custom permissions of the agent (@salesforce/customPermission/*). */
+    permissions: Record<string, boolean>;
+    /** What the stubbed RinkelDialController answers, and what it was asked. */
+    dialResult: { placed: boolean; message: string };
+    dialRequests: Record<string, unknown>[];
+    actionClosed: boolean;
+    /** 'call': the page shows the Call quick action instead of the timeline. */
+    action: 'call' | null;
     mountedAt: number;
     firstRenderMs: number | null;
   }

@@ -4,6 +4,7 @@
 import '@lwc/synthetic-shadow';
 import { createElement } from 'lwc';
 import CallTimeline from 'c/callTimeline';
+import RinkelCallAction from 'c/rinkelCallAction';
 
 const state = window.__RINKEL__;
 state.emit = (payload) => {
@@ -16,7 +17,13 @@ state.emit = (payload) => {
   }
 };
 
-const element = createElement('c-call-timeline', { is: CallTimeline }) as HTMLElement & {
+// ?action=call: the Call quick action as Lightning Experience shows it, in a modal's body.
+const isAction = state.action === 'call';
+const element = (
+  isAction
+    ? createElement('c-rinkel-call-action', { is: RinkelCallAction })
+    : createElement('c-call-timeline', { is: CallTimeline })
+) as HTMLElement & {
   recordId?: string;
   pageSize?: number;
 };
@@ -24,7 +31,7 @@ const element = createElement('c-call-timeline', { is: CallTimeline }) as HTMLEl
 if (state.recordId) {
   element.recordId = state.recordId;
 }
-if (state.pageSize) {
+if (state.pageSize && !isAction) {
   element.pageSize = state.pageSize;
 }
 
@@ -33,7 +40,7 @@ state.mountedAt = performance.now();
 state.firstRenderMs = null;
 const watch = () => {
   const root = element.shadowRoot;
-  if (root?.querySelector('li.call, .state_empty, .state_error')) {
+  if (root?.querySelector('li.call, .state_empty, .state_error, .call-action-state')) {
     state.firstRenderMs = performance.now() - state.mountedAt;
     return;
   }

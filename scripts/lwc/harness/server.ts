@@ -29,6 +29,12 @@ export interface Scenario {
   width: number | null;
   /** false for ?record=none: the component gets no record id. */
   hasRecord: boolean;
+  /** ?dial=0: the agent lacks the click-to-dial permission. */
+  canDial: boolean;
+  /** ?dialResult=refused: RinkelDialController answers with a refusal. */
+  dialRefused: boolean;
+  /** ?action=call: the page shows the Call quick action (rinkelCallAction) instead of the timeline. */
+  action: 'call' | null;
 }
 
 export interface PreviewServer {
@@ -78,7 +84,10 @@ export function scenarioFromQuery(query: URLSearchParams, calls?: CallEntry[]): 
     failWith: query.get('fail'),
     pageSize: query.get('pageSize') ? Number(query.get('pageSize')) : null,
     width: Number(query.get('width')) > 0 ? Number(query.get('width')) : null,
-    hasRecord: query.get('record') !== 'none'
+    hasRecord: query.get('record') !== 'none',
+    canDial: query.get('dial') !== '0',
+    dialRefused: query.get('dialResult') === 'refused',
+    action: query.get('action') === 'call' ? 'call' : null
   };
 }
 
@@ -108,6 +117,16 @@ export function pageHtml(scenario: Scenario, origin: string): string {
     navigations: [],
     refreshHandlers: [],
     empHandlers: [],
+    permissions: { Rinkel_Click_To_Dial: scenario.canDial },
+    dialResult: scenario.dialRefused
+      ? { placed: false, message: labels.Rinkel_Dial_No_Device ?? '' }
+      : {
+          placed: true,
+          message: (labels.Rinkel_Dial_Placed ?? '').replace('{0}', '06 12345678')
+        },
+    dialRequests: [],
+    actionClosed: false,
+    action: scenario.action,
     mountedAt: 0,
     firstRenderMs: null
   };
