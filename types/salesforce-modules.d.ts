@@ -94,3 +94,14 @@ declare module 'lightning/actions' {
     constructor();
   }
 }
+
+declare module 'lightning/platformUtilityBarApi' {
+  /** The utility-bar item the component runs in (rejects outside a utility bar). */
+  export function getEnclosingUtilityId(): Promise<string | null>;
+  export function open(utilityId: string, options?: Record<string, unknown>): Promise<boolean>;
+  export function setUtilityHighlighted(
+    utilityId: string,
+    highlighted: boolean,
+    options?: Record<string, unknown>
+  ): Promise<boolean>;
+}
