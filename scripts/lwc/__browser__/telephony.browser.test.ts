@@ -158,3 +158,68 @@ describe('Call action on the Weborder', () => {
     await action.screenshot({ path: path.join(SHOTS, 'telephony-call-action-refused-300-nl.png') });
   });
 });
+
+describe('Screen pop in the utility bar', () => {
+  const ring = () =>
+    page.evaluate(() =>
+      window.__RINKEL__.emit({
+        Call_Id__c: '1c8b83a7c690084224ec3984515bc1a2',
+        Event_Name__c: 'incomingCall',
+        Rinkel_User_Ids__c: 'x;66ab605ddac0af208d5f0dab'
+      })
+    );
+
+  for (const width of [300, 1000]) {
+    it(`shows a call that rings for the agent with its records, one click opens one (${width} px)`, async () => {
+      const pop = await open(`action=pop&width=${width}&match=2`, 'c-rinkel-screen-pop');
+      await expect(pop.locator('.pop-waiting').innerText()).resolves.toBe(
+        'No call right now. Calls that ring for you appear here.'
+      );
+      await page.evaluate(() =>
+        window.__RINKEL__.emit({ Call_Id__c: 'other', Rinkel_User_Ids__c: 'someone-else' })
+      );
+      await ring();
+      await expect(pop.locator('.pop-headline').innerText()).resolves.toBe(
+        'Incoming call from +31612345678'
+      );
+      expect(await state((s) => s.screenPop.requests)).toEqual([
+        '1c8b83a7c690084224ec3984515bc1a2'
+      ]);
+      const records = pop.locator('button.pop-open');
+      await expect(records.count()).resolves.toBe(2);
+      expect(await overflowing(pop)).toEqual([]);
+      await pop.screenshot({ path: path.join(SHOTS, `telephony-screen-pop-${width}.png`) });
+      await records.first().click();
+      expect(await state((s) => s.navigations.at(-1))).toEqual({
+        type: 'standard__recordPage',
+        attributes: { recordId: 'a015g00000WO1234AA', actionName: 'view' }
+      });
+    });
+  }
+
+  it('offers a search for an unknown caller, in Dutch, at 300 px', async () => {
+    const pop = await open('action=pop&width=300&match=0&lang=nl', 'c-rinkel-screen-pop');
+    await ring();
+    await expect(pop.locator('.pop-no-match').innerText()).resolves.toBe(
+      'Geen record heeft dit nummer.'
+    );
+    const search = pop.locator('lightning-input.pop-search input');
+    await search.fill('WO-13');
+    await expect(pop.locator('.pop-results button.pop-open').innerText()).resolves.toBe('WO-1300');
+    expect(await state((s) => s.screenPop.searches)).toContain('WO-13');
+    expect(await overflowing(pop)).toEqual([]);
+    await pop.screenshot({ path: path.join(SHOTS, 'telephony-screen-pop-search-300-nl.png') });
+  });
+
+  it('opens the one record by itself once the agent turned that on', async () => {
+    const pop = await open('action=pop&width=300&match=1', 'c-rinkel-screen-pop');
+    await pop.locator('lightning-input.pop-auto-open label').click();
+    expect(await state((s) => s.screenPop.agent.autoOpen)).toBe(true);
+    await ring();
+    await page.waitForFunction(() => window.__RINKEL__.navigations.length === 1);
+    expect(await state((s) => s.navigations[0])).toEqual({
+      type: 'standard__recordPage',
+      attributes: { recordId: 'a015g00000WO1234AA', actionName: 'view' }
+    });
+  });
+});

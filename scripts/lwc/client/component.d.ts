@@ -10,3 +10,9 @@ declare module 'c/rinkelCallAction' {
   const RinkelCallAction: typeof LightningElement;
   export default RinkelCallAction;
 }
+
+declare module 'c/rinkelScreenPop' {
+  import type { LightningElement } from 'lwc';
+  const RinkelScreenPop: typeof LightningElement;
+  export default RinkelScreenPop;
+}

@@ -34,8 +34,16 @@ declare global {
     dialResult: { placed: boolean; message: string };
     dialRequests: Record<string, unknown>[];
     actionClosed: boolean;
-    /** 'call': the page shows the Call quick action instead of the timeline. */
-    action: 'call' | null;
+    /** 'call': the Call quick action; 'pop': the screen pop; null: the timeline. */
+    action: 'call' | 'pop' | null;
+    /** What the stubbed RinkelScreenPopController answers, and what it was asked. */
+    screenPop: {
+      agent: { rinkelUserId: string | null; autoOpen: boolean };
+      pop: Record<string, unknown> | null;
+      searchResults: Record<string, unknown>[];
+      requests: string[];
+      searches: string[];
+    };
     mountedAt: number;
     firstRenderMs: number | null;
   }

@@ -5,6 +5,7 @@ import '@lwc/synthetic-shadow';
 import { createElement } from 'lwc';
 import CallTimeline from 'c/callTimeline';
 import RinkelCallAction from 'c/rinkelCallAction';
+import RinkelScreenPop from 'c/rinkelScreenPop';
 
 const state = window.__RINKEL__;
 state.emit = (payload) => {
@@ -18,17 +19,20 @@ state.emit = (payload) => {
 };
 
 // ?action=call: the Call quick action as Lightning Experience shows it, in a modal's body.
-const isAction = state.action === 'call';
+// ?action=pop: the screen pop as the utility bar shows it.
+const isAction = state.action !== null;
 const element = (
-  isAction
+  state.action === 'call'
     ? createElement('c-rinkel-call-action', { is: RinkelCallAction })
-    : createElement('c-call-timeline', { is: CallTimeline })
+    : state.action === 'pop'
+      ? createElement('c-rinkel-screen-pop', { is: RinkelScreenPop })
+      : createElement('c-call-timeline', { is: CallTimeline })
 ) as HTMLElement & {
   recordId?: string;
   pageSize?: number;
 };
 // ?record=none: placed where there is no record (App Builder, a home page).
-if (state.recordId) {
+if (state.recordId && state.action !== 'pop') {
   element.recordId = state.recordId;
 }
 if (state.pageSize && !isAction) {
@@ -40,7 +44,11 @@ state.mountedAt = performance.now();
 state.firstRenderMs = null;
 const watch = () => {
   const root = element.shadowRoot;
-  if (root?.querySelector('li.call, .state_empty, .state_error, .call-action-state')) {
+  if (
+    root?.querySelector(
+      'li.call, .state_empty, .state_error, .call-action-state, .pop-waiting, .pop-no-user, .pop-error'
+    )
+  ) {
     state.firstRenderMs = performance.now() - state.mountedAt;
     return;
   }

@@ -29,6 +29,26 @@ const APEX_STUBS: Record<string, string> = {
     CLIENT_DIR,
     'stubs',
     'dialRecord.ts'
+  ),
+  '@salesforce/apex/RinkelScreenPopController.getAgent': path.join(
+    CLIENT_DIR,
+    'stubs',
+    'popGetAgent.ts'
+  ),
+  '@salesforce/apex/RinkelScreenPopController.getPop': path.join(
+    CLIENT_DIR,
+    'stubs',
+    'popGetPop.ts'
+  ),
+  '@salesforce/apex/RinkelScreenPopController.searchRecords': path.join(
+    CLIENT_DIR,
+    'stubs',
+    'popSearch.ts'
+  ),
+  '@salesforce/apex/RinkelScreenPopController.setAutoOpen': path.join(
+    CLIENT_DIR,
+    'stubs',
+    'popSetAutoOpen.ts'
   )
 };
 const EMP_STUB = path.join(CLIENT_DIR, 'stubs', 'empApi.ts');
@@ -36,7 +56,8 @@ const EMP_STUB = path.join(CLIENT_DIR, 'stubs', 'empApi.ts');
 const SERVICE_STUBS: Record<string, string> = {
   'lightning/navigation': path.join(CLIENT_DIR, 'stubs', 'navigation.ts'),
   'lightning/refresh': path.join(CLIENT_DIR, 'stubs', 'refresh.ts'),
-  'lightning/actions': path.join(CLIENT_DIR, 'stubs', 'actions.ts')
+  'lightning/actions': path.join(CLIENT_DIR, 'stubs', 'actions.ts'),
+  'lightning/platformUtilityBarApi': path.join(CLIENT_DIR, 'stubs', 'utilityBar.ts')
 };
 const VIRTUAL = '\0rinkel-preview:';
 
@@ -136,6 +157,10 @@ export async function buildPreviewBundle(outDir: string = BUNDLE_DIR): Promise<s
           {
             name: 'c/callTimelineItem',
             path: path.join(lwcBundle('callTimelineItem'), 'callTimelineItem.ts')
+          },
+          {
+            name: 'c/rinkelScreenPop',
+            path: path.join(lwcBundle('rinkelScreenPop'), 'rinkelScreenPop.ts')
           },
           {
             name: 'c/rinkelCallAction',

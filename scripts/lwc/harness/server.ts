@@ -33,8 +33,10 @@ export interface Scenario {
   canDial: boolean;
   /** ?dialResult=refused: RinkelDialController answers with a refusal. */
   dialRefused: boolean;
-  /** ?action=call: the page shows the Call quick action (rinkelCallAction) instead of the timeline. */
-  action: 'call' | null;
+  /** ?action=call: the Call quick action (rinkelCallAction); ?action=pop: the screen pop. */
+  action: 'call' | 'pop' | null;
+  /** ?match=0|1|2: records with the caller's number in the screen pop. */
+  popMatches: number;
 }
 
 export interface PreviewServer {
@@ -87,7 +89,8 @@ export function scenarioFromQuery(query: URLSearchParams, calls?: CallEntry[]): 
     hasRecord: query.get('record') !== 'none',
     canDial: query.get('dial') !== '0',
     dialRefused: query.get('dialResult') === 'refused',
-    action: query.get('action') === 'call' ? 'call' : null
+    action: query.get('action') === 'call' ? 'call' : query.get('action') === 'pop' ? 'pop' : null,
+    popMatches: Math.max(0, Math.min(Number(query.get('match') ?? '1') || 0, 5))
   };
 }
 
@@ -127,6 +130,22 @@ export function pageHtml(scenario: Scenario, origin: string): string {
     dialRequests: [],
     actionClosed: false,
     action: scenario.action,
+    screenPop: {
+      agent: { rinkelUserId: '66AB605DDAC0AF208D5F0DAB', autoOpen: false },
+      pop: {
+        callId: '1c8b83a7c690084224ec3984515bc1a2',
+        eventName: 'incomingCall',
+        callerNumber: '+31612345678',
+        anonymous: false,
+        matches: [
+          { recordId: RECORD_ID, name: 'WO-1234 · J. de Vries, Hoofdstraat 1 Amsterdam' },
+          { recordId: 'a015g00000WO1299AA', name: 'WO-1299' }
+        ].slice(0, scenario.popMatches)
+      },
+      searchResults: [{ recordId: 'a015g00000WO1300AA', name: 'WO-1300' }],
+      requests: [],
+      searches: []
+    },
     mountedAt: 0,
     firstRenderMs: null
   };
