@@ -1,4 +1,3 @@
-/* eslint-disable @lwc/lwc/no-document-query -- the queries run inside the preview page (playwright), not in a component */
 // Click-to-dial in a real browser: Call back in the timeline's row menu and the Call quick action
 // on the Weborder, compiled from their TypeScript sources with the real base components and SLDS,
 // at 300 px (a sidebar or a phone) and 1,000 px, English and Dutch. Screenshots in build/screenshots/.
@@ -160,6 +159,10 @@ describe('Call action on the Weborder', () => {
 });
 
 describe('Screen pop in the utility bar', () => {
+  const ringSomeoneElse = () =>
+    page.evaluate(() =>
+      window.__RINKEL__.emit({ Call_Id__c: 'other', Rinkel_User_Ids__c: 'someone-else' })
+    );
   const ring = () =>
     page.evaluate(() =>
       window.__RINKEL__.emit({
@@ -175,9 +178,7 @@ describe('Screen pop in the utility bar', () => {
       await expect(pop.locator('.pop-waiting').innerText()).resolves.toBe(
         'No call right now. Calls that ring for you appear here.'
       );
-      await page.evaluate(() =>
-        window.__RINKEL__.emit({ Call_Id__c: 'other', Rinkel_User_Ids__c: 'someone-else' })
-      );
+      await ringSomeoneElse();
       await ring();
       await expect(pop.locator('.pop-headline').innerText()).resolves.toBe(
         'Incoming call from +31612345678'

@@ -55,8 +55,11 @@ export default class RinkelScreenPop extends NavigationMixin(LightningElement) {
   opened = new Set();
   searchTimer = null;
   disconnected = false;
-  async connectedCallback() {
+  connectedCallback() {
     this.disconnected = false;
+    void this.start();
+  }
+  async start() {
     try {
       const agent = await getAgent();
       this.rinkelUserId = (agent?.rinkelUserId ?? '').toLowerCase();

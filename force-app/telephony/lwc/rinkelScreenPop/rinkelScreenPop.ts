@@ -90,8 +90,12 @@ export default class RinkelScreenPop extends NavigationMixin(LightningElement) {
   private searchTimer: ReturnType<typeof setTimeout> | null = null;
   private disconnected = false;
 
-  async connectedCallback(): Promise<void> {
+  connectedCallback(): void {
     this.disconnected = false;
+    void this.start();
+  }
+
+  private async start(): Promise<void> {
     try {
       const agent = (await getAgent()) as Agent | null;
       this.rinkelUserId = (agent?.rinkelUserId ?? '').toLowerCase();

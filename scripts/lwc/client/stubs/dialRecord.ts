@@ -7,6 +7,7 @@ export default function dialRecord(params?: Record<string, unknown>): Promise<un
   });
   const answer = state.dialResult;
   return state.delayMs > 0
-    ? new Promise((resolve) => setTimeout(() => resolve(answer), state.delayMs))
+    ? // eslint-disable-next-line @lwc/lwc/no-async-operation -- simulated server latency
+      new Promise((resolve) => setTimeout(() => resolve(answer), state.delayMs))
     : Promise.resolve(answer);
 }

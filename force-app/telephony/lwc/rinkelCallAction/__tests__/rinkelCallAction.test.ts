@@ -34,7 +34,9 @@ const text = (element: HTMLElement, selector: string) =>
 
 describe('c-rinkel-call-action', () => {
   afterEach(() => {
-    document.body.innerHTML = '';
+    while (document.body.firstChild) {
+      document.body.removeChild(document.body.firstChild);
+    }
     jest.resetAllMocks();
   });
 

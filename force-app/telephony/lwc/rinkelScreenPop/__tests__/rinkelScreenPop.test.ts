@@ -97,7 +97,9 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  document.body.innerHTML = '';
+  while (document.body.firstChild) {
+    document.body.removeChild(document.body.firstChild);
+  }
   jest.useRealTimers();
 });
 

@@ -73,7 +73,9 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  document.body.innerHTML = '';
+  while (document.body.firstChild) {
+    document.body.removeChild(document.body.firstChild);
+  }
 });
 
 describe('Call back', () => {
