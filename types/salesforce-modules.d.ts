@@ -87,3 +87,21 @@ declare module 'lightning/navigation' {
   }
   export const NavigationMixin: NavigationMixinFunction;
 }
+
+declare module 'lightning/actions' {
+  /** Closes the screen quick action the component runs in. */
+  export class CloseActionScreenEvent extends CustomEvent<unknown> {
+    constructor();
+  }
+}
+
+declare module 'lightning/platformUtilityBarApi' {
+  /** The utility-bar item the component runs in (rejects outside a utility bar). */
+  export function getEnclosingUtilityId(): Promise<string | null>;
+  export function open(utilityId: string, options?: Record<string, unknown>): Promise<boolean>;
+  export function setUtilityHighlighted(
+    utilityId: string,
+    highlighted: boolean,
+    options?: Record<string, unknown>
+  ): Promise<boolean>;
+}

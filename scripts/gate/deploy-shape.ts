@@ -85,7 +85,18 @@ export function membersWithoutFiles(outDir: string): { type: string; member: str
     for (const m of block.matchAll(/<members>([^<]+)<\/members>/g)) {
       const member = m[1] ?? '';
       const dot = member.indexOf('.');
+      // Reports, dashboards, documents and email templates live in folders: "Folder/Name" is the
+      // file Folder/Name.<suffix>, and "Folder/" (as sf names the folder itself) is Folder-meta.xml.
+      const inFolder = member.includes('/')
+        ? files.some((f) => {
+            const relative = rel(outDir, f).split('/').slice(1).join('/');
+            return member.endsWith('/')
+              ? relative === `${member.slice(0, -1)}-meta.xml`
+              : relative.replace(/\.[^./]+$/, '') === member;
+          })
+        : false;
       const found =
+        inFolder ||
         baseNames.has(member) ||
         folderNames.has(member) ||
         (dot > 0 && contains(member.slice(0, dot), member.slice(dot + 1))) ||

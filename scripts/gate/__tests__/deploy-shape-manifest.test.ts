@@ -33,6 +33,20 @@ describe('deploy shape: manifest members without files', () => {
     ]);
   });
 
+  it('finds reports and dashboards inside their folders, and the folders themselves', () => {
+    const dir = convertedPackage({
+      'package.xml': manifest({
+        Report: ['Calls/', 'Calls/Per_Agent', 'Calls/Gone'],
+        Dashboard: ['Calls/', 'Calls/Stats']
+      }),
+      'reports/Calls-meta.xml': '',
+      'reports/Calls/Per_Agent.report': '',
+      'dashboards/Calls-meta.xml': '',
+      'dashboards/Calls/Stats.dashboard': ''
+    });
+    expect(membersWithoutFiles(dir)).toEqual([{ type: 'Report', member: 'Calls/Gone' }]);
+  });
+
   it('finds classes, fields inside their object and labels inside the labels file', () => {
     const dir = convertedPackage({
       'package.xml': manifest({

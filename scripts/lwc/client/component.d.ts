@@ -4,3 +4,15 @@ declare module 'c/callTimeline' {
   const CallTimeline: typeof LightningElement;
   export default CallTimeline;
 }
+
+declare module 'c/rinkelCallAction' {
+  import type { LightningElement } from 'lwc';
+  const RinkelCallAction: typeof LightningElement;
+  export default RinkelCallAction;
+}
+
+declare module 'c/rinkelScreenPop' {
+  import type { LightningElement } from 'lwc';
+  const RinkelScreenPop: typeof LightningElement;
+  export default RinkelScreenPop;
+}

@@ -28,6 +28,22 @@ declare global {
     refreshHandlers: (() => unknown)[];
     empHandlers: ((message: unknown) => void)[];
     emit: (payload: Record<string, unknown>) => void;
+    /** Custom permissions of the agent (@salesforce/customPermission/*). */
+    permissions: Record<string, boolean>;
+    /** What the stubbed RinkelDialController answers, and what it was asked. */
+    dialResult: { placed: boolean; message: string };
+    dialRequests: Record<string, unknown>[];
+    actionClosed: boolean;
+    /** 'call': the Call quick action; 'pop': the screen pop; null: the timeline. */
+    action: 'call' | 'pop' | null;
+    /** What the stubbed RinkelScreenPopController answers, and what it was asked. */
+    screenPop: {
+      agent: { rinkelUserId: string | null; autoOpen: boolean };
+      pop: Record<string, unknown> | null;
+      searchResults: Record<string, unknown>[];
+      requests: string[];
+      searches: string[];
+    };
     mountedAt: number;
     firstRenderMs: number | null;
   }

@@ -4,6 +4,8 @@
 import '@lwc/synthetic-shadow';
 import { createElement } from 'lwc';
 import CallTimeline from 'c/callTimeline';
+import RinkelCallAction from 'c/rinkelCallAction';
+import RinkelScreenPop from 'c/rinkelScreenPop';
 
 const state = window.__RINKEL__;
 state.emit = (payload) => {
@@ -16,15 +18,24 @@ state.emit = (payload) => {
   }
 };
 
-const element = createElement('c-call-timeline', { is: CallTimeline }) as HTMLElement & {
+// ?action=call: the Call quick action as Lightning Experience shows it, in a modal's body.
+// ?action=pop: the screen pop as the utility bar shows it.
+const isAction = state.action !== null;
+const element = (
+  state.action === 'call'
+    ? createElement('c-rinkel-call-action', { is: RinkelCallAction })
+    : state.action === 'pop'
+      ? createElement('c-rinkel-screen-pop', { is: RinkelScreenPop })
+      : createElement('c-call-timeline', { is: CallTimeline })
+) as HTMLElement & {
   recordId?: string;
   pageSize?: number;
 };
 // ?record=none: placed where there is no record (App Builder, a home page).
-if (state.recordId) {
+if (state.recordId && state.action !== 'pop') {
   element.recordId = state.recordId;
 }
-if (state.pageSize) {
+if (state.pageSize && !isAction) {
   element.pageSize = state.pageSize;
 }
 
@@ -33,7 +44,11 @@ state.mountedAt = performance.now();
 state.firstRenderMs = null;
 const watch = () => {
   const root = element.shadowRoot;
-  if (root?.querySelector('li.call, .state_empty, .state_error')) {
+  if (
+    root?.querySelector(
+      'li.call, .state_empty, .state_error, .call-action-state, .pop-waiting, .pop-no-user, .pop-error'
+    )
+  ) {
     state.firstRenderMs = performance.now() - state.mountedAt;
     return;
   }

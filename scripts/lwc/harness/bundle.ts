@@ -23,13 +23,41 @@ const APEX_STUBS: Record<string, string> = {
     CLIENT_DIR,
     'stubs',
     'getStreamUrl.ts'
+  ),
+  '@salesforce/apex/RinkelDialController.dialCall': path.join(CLIENT_DIR, 'stubs', 'dialCall.ts'),
+  '@salesforce/apex/RinkelDialController.dialRecord': path.join(
+    CLIENT_DIR,
+    'stubs',
+    'dialRecord.ts'
+  ),
+  '@salesforce/apex/RinkelScreenPopController.getAgent': path.join(
+    CLIENT_DIR,
+    'stubs',
+    'popGetAgent.ts'
+  ),
+  '@salesforce/apex/RinkelScreenPopController.getPop': path.join(
+    CLIENT_DIR,
+    'stubs',
+    'popGetPop.ts'
+  ),
+  '@salesforce/apex/RinkelScreenPopController.searchRecords': path.join(
+    CLIENT_DIR,
+    'stubs',
+    'popSearch.ts'
+  ),
+  '@salesforce/apex/RinkelScreenPopController.setAutoOpen': path.join(
+    CLIENT_DIR,
+    'stubs',
+    'popSetAutoOpen.ts'
   )
 };
 const EMP_STUB = path.join(CLIENT_DIR, 'stubs', 'empApi.ts');
 /** Platform services the npm base components do not provide outside Lightning Experience. */
 const SERVICE_STUBS: Record<string, string> = {
   'lightning/navigation': path.join(CLIENT_DIR, 'stubs', 'navigation.ts'),
-  'lightning/refresh': path.join(CLIENT_DIR, 'stubs', 'refresh.ts')
+  'lightning/refresh': path.join(CLIENT_DIR, 'stubs', 'refresh.ts'),
+  'lightning/actions': path.join(CLIENT_DIR, 'stubs', 'actions.ts'),
+  'lightning/platformUtilityBarApi': path.join(CLIENT_DIR, 'stubs', 'utilityBar.ts')
 };
 const VIRTUAL = '\0rinkel-preview:';
 
@@ -55,6 +83,9 @@ function platformStubs(): Plugin {
       if (source.startsWith('@salesforce/label/c.')) {
         return `${VIRTUAL}label:${source.slice('@salesforce/label/c.'.length)}`;
       }
+      if (source.startsWith('@salesforce/customPermission/')) {
+        return `${VIRTUAL}permission:${source.slice('@salesforce/customPermission/'.length)}`;
+      }
       if (source === '@salesforce/i18n/locale' || source === '@salesforce/i18n/timeZone') {
         return `${VIRTUAL}i18n:${source.slice('@salesforce/i18n/'.length)}`;
       }
@@ -74,6 +105,10 @@ function platformStubs(): Plugin {
       if (id.startsWith(`${VIRTUAL}label:`)) {
         const name = id.slice(`${VIRTUAL}label:`.length);
         return `export default (window.__RINKEL__.labels[${JSON.stringify(name)}] ?? ${JSON.stringify(name)});`;
+      }
+      if (id.startsWith(`${VIRTUAL}permission:`)) {
+        const name = id.slice(`${VIRTUAL}permission:`.length);
+        return `export default window.__RINKEL__.permissions[${JSON.stringify(name)}] === true;`;
       }
       if (id.startsWith(`${VIRTUAL}i18n:`)) {
         const key = id.slice(`${VIRTUAL}i18n:`.length);
@@ -122,6 +157,14 @@ export async function buildPreviewBundle(outDir: string = BUNDLE_DIR): Promise<s
           {
             name: 'c/callTimelineItem',
             path: path.join(lwcBundle('callTimelineItem'), 'callTimelineItem.ts')
+          },
+          {
+            name: 'c/rinkelScreenPop',
+            path: path.join(lwcBundle('rinkelScreenPop'), 'rinkelScreenPop.ts')
+          },
+          {
+            name: 'c/rinkelCallAction',
+            path: path.join(lwcBundle('rinkelCallAction'), 'rinkelCallAction.ts')
           },
           { npm: 'lightning-base-components' }
         ]

@@ -29,6 +29,14 @@ export interface Scenario {
   width: number | null;
   /** false for ?record=none: the component gets no record id. */
   hasRecord: boolean;
+  /** ?dial=0: the agent lacks the click-to-dial permission. */
+  canDial: boolean;
+  /** ?dialResult=refused: RinkelDialController answers with a refusal. */
+  dialRefused: boolean;
+  /** ?action=call: the Call quick action (rinkelCallAction); ?action=pop: the screen pop. */
+  action: 'call' | 'pop' | null;
+  /** ?match=0|1|2: records with the caller's number in the screen pop. */
+  popMatches: number;
 }
 
 export interface PreviewServer {
@@ -78,7 +86,11 @@ export function scenarioFromQuery(query: URLSearchParams, calls?: CallEntry[]): 
     failWith: query.get('fail'),
     pageSize: query.get('pageSize') ? Number(query.get('pageSize')) : null,
     width: Number(query.get('width')) > 0 ? Number(query.get('width')) : null,
-    hasRecord: query.get('record') !== 'none'
+    hasRecord: query.get('record') !== 'none',
+    canDial: query.get('dial') !== '0',
+    dialRefused: query.get('dialResult') === 'refused',
+    action: query.get('action') === 'call' ? 'call' : query.get('action') === 'pop' ? 'pop' : null,
+    popMatches: Math.max(0, Math.min(Number(query.get('match') ?? '1') || 0, 5))
   };
 }
 
@@ -108,6 +120,32 @@ export function pageHtml(scenario: Scenario, origin: string): string {
     navigations: [],
     refreshHandlers: [],
     empHandlers: [],
+    permissions: { Rinkel_Click_To_Dial: scenario.canDial },
+    dialResult: scenario.dialRefused
+      ? { placed: false, message: labels.Rinkel_Dial_No_Device ?? '' }
+      : {
+          placed: true,
+          message: (labels.Rinkel_Dial_Placed ?? '').replace('{0}', '06 12345678')
+        },
+    dialRequests: [],
+    actionClosed: false,
+    action: scenario.action,
+    screenPop: {
+      agent: { rinkelUserId: '66AB605DDAC0AF208D5F0DAB', autoOpen: false },
+      pop: {
+        callId: '1c8b83a7c690084224ec3984515bc1a2',
+        eventName: 'incomingCall',
+        callerNumber: '+31612345678',
+        anonymous: false,
+        matches: [
+          { recordId: RECORD_ID, name: 'WO-1234 · J. de Vries, Hoofdstraat 1 Amsterdam' },
+          { recordId: 'a015g00000WO1299AA', name: 'WO-1299' }
+        ].slice(0, scenario.popMatches)
+      },
+      searchResults: [{ recordId: 'a015g00000WO1300AA', name: 'WO-1300' }],
+      requests: [],
+      searches: []
+    },
     mountedAt: 0,
     firstRenderMs: null
   };

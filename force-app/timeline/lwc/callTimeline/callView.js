@@ -439,6 +439,7 @@ export function toView(call, ctx) {
     menuLabel: formatLabel(LABELS.rowActions, headingText),
     canLink: !call.linkedHere ? match === 'unmatched' || match === 'multiple' || !call.relatedRecordId : match === 'multiple',
     canEdit: call.canEdit === true,
+    canCallBack: (missed || (call.status ?? '').toUpperCase() === 'VOICEMAIL') && !!call.externalNumber && match !== 'anonymous',
     relatedRecordId: call.relatedRecordId ?? null
   };
 }

@@ -116,6 +116,8 @@ export interface CallView {
   menuLabel: string;
   canLink: boolean;
   canEdit: boolean;
+  /** A missed call or voicemail from a number that is not hidden (click-to-dial offers Call back). */
+  canCallBack: boolean;
   relatedRecordId: string | null;
 }
 
@@ -559,6 +561,10 @@ export function toView(call: CallEntry, ctx: ViewContext): CallView {
       ? match === 'unmatched' || match === 'multiple' || !call.relatedRecordId
       : match === 'multiple',
     canEdit: call.canEdit === true,
+    canCallBack:
+      (missed || (call.status ?? '').toUpperCase() === 'VOICEMAIL') &&
+      !!call.externalNumber &&
+      match !== 'anonymous',
     relatedRecordId: call.relatedRecordId ?? null
   };
 }

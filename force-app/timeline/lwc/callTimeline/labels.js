@@ -86,6 +86,10 @@ import ADD_NOTE from '@salesforce/label/c.Rinkel_Timeline_Add_Note';
 import CALL_HEADING from '@salesforce/label/c.Rinkel_Timeline_Call_Heading';
 import LINK_FAILED from '@salesforce/label/c.Rinkel_Timeline_Link_Failed';
 import NO_RECORD from '@salesforce/label/c.Rinkel_Timeline_No_Record';
+// Click-to-dial (force-app/telephony): Call back on missed calls.
+import CALL_BACK from '@salesforce/label/c.Rinkel_Dial_Call_Back';
+import DIAL_CALLING from '@salesforce/label/c.Rinkel_Dial_Calling';
+import DIAL_FAILED from '@salesforce/label/c.Rinkel_Dial_Failed';
 export const LABELS = {
   title: TITLE,
   filterLabel: FILTER_LABEL,
@@ -172,7 +176,10 @@ export const LABELS = {
   addNote: ADD_NOTE,
   callHeading: CALL_HEADING,
   noRecord: NO_RECORD,
-  linkFailed: LINK_FAILED
+  linkFailed: LINK_FAILED,
+  callBack: CALL_BACK,
+  dialCalling: DIAL_CALLING,
+  dialFailed: DIAL_FAILED
 };
 /** Fills {0}, {1}, ... in a label, as String.format does in Apex. */
 export function formatLabel(label, ...values) {

@@ -7,10 +7,14 @@ import { LightningElement, api } from 'lwc';
 import { NavigationMixin } from 'lightning/navigation';
 import getStreamUrl from '@salesforce/apex/CallRecordingController.getStreamUrl';
 import requestLink from '@salesforce/apex/CallTimelineController.requestLink';
+import dialCall from '@salesforce/apex/RinkelDialController.dialCall';
+import CAN_DIAL from '@salesforce/customPermission/Rinkel_Click_To_Dial';
 
 /** What the row reads from its CallView (callTimeline/callView.ts), kept structural here. */
 
 /** The labels the row shows besides those in its view (callTimeline/labels.ts). */
+
+/** RinkelDialer.Result: a refused dial is an answer to show, not an exception. */
 
 function messageOf(error) {
   const body = error?.body;
@@ -31,6 +35,8 @@ export default class CallTimelineItem extends NavigationMixin(LightningElement) 
   recordingError = '';
   actionMessage = '';
   actionError = '';
+  dialling = false;
+  linkRequested = false;
   autoplayPending = false;
   summaryElement = null;
   resizeObserver = null;
@@ -92,7 +98,12 @@ export default class CallTimelineItem extends NavigationMixin(LightningElement) 
 
   /** Offered until a request was sent: one pending request per call and visit is enough. */
   get canLink() {
-    return this.call?.canLink === true && this.actionMessage === '';
+    return this.call?.canLink === true && !this.linkRequested;
+  }
+
+  /** Missed calls and voicemails, for agents with the click-to-dial permission (Rinkel_Dialer). */
+  get canCallBack() {
+    return CAN_DIAL === true && this.call?.canCallBack === true;
   }
   get canExpand() {
     return this.expanded || this.overflowing;
@@ -202,6 +213,9 @@ export default class CallTimelineItem extends NavigationMixin(LightningElement) 
       case 'link':
         await this.requestLinkHere(taskId);
         break;
+      case 'callback':
+        await this.callBack(taskId);
+        break;
       default:
     }
   }
@@ -213,8 +227,40 @@ export default class CallTimelineItem extends NavigationMixin(LightningElement) 
         taskId,
         recordId: this.recordId
       });
+      this.linkRequested = true;
     } catch (error) {
       this.actionError = messageOf(error) || (this.labels?.linkFailed ?? '');
+    }
+  }
+
+  /**
+   * One click, one dial: Rinkel rings the agent's phone, then the caller. Never repeated by the
+   * component (a second dial costs minutes and may ring the customer twice); the call is linked
+   * to the record this timeline shows.
+   */
+  async callBack(taskId) {
+    if (this.dialling) {
+      return;
+    }
+    this.dialling = true;
+    this.actionError = '';
+    this.actionMessage = this.labels?.dialCalling ?? '';
+    try {
+      const result = await dialCall({
+        taskId,
+        recordId: this.recordId
+      });
+      if (result?.placed === true) {
+        this.actionMessage = result.message ?? '';
+      } else {
+        this.actionMessage = '';
+        this.actionError = result?.message || (this.labels?.dialFailed ?? '');
+      }
+    } catch (error) {
+      this.actionMessage = '';
+      this.actionError = messageOf(error) || (this.labels?.dialFailed ?? '');
+    } finally {
+      this.dialling = false;
     }
   }
 }

@@ -6,6 +6,8 @@ import { LightningElement, api } from 'lwc';
 import { NavigationMixin } from 'lightning/navigation';
 import getStreamUrl from '@salesforce/apex/CallRecordingController.getStreamUrl';
 import requestLink from '@salesforce/apex/CallTimelineController.requestLink';
+import dialCall from '@salesforce/apex/RinkelDialController.dialCall';
+import CAN_DIAL from '@salesforce/customPermission/Rinkel_Click_To_Dial';
 
 /** What the row reads from its CallView (callTimeline/callView.ts), kept structural here. */
 interface RowView {
@@ -13,6 +15,7 @@ interface RowView {
   showPlay: boolean;
   summaryLong: boolean;
   canLink: boolean;
+  canCallBack?: boolean;
   relatedRecordId: string | null;
   playLabel: string;
 }
@@ -23,6 +26,14 @@ interface RowLabels {
   showLess: string;
   recordingError: string;
   linkFailed: string;
+  dialCalling?: string;
+  dialFailed?: string;
+}
+
+/** RinkelDialer.Result: a refused dial is an answer to show, not an exception. */
+interface DialResult {
+  placed?: boolean;
+  message?: string;
 }
 
 function messageOf(error: unknown): string {
@@ -44,6 +55,8 @@ export default class CallTimelineItem extends NavigationMixin(LightningElement) 
   recordingError = '';
   actionMessage = '';
   actionError = '';
+  dialling = false;
+  private linkRequested = false;
 
   private autoplayPending = false;
   private summaryElement: Element | null = null;
@@ -108,7 +121,12 @@ export default class CallTimelineItem extends NavigationMixin(LightningElement) 
 
   /** Offered until a request was sent: one pending request per call and visit is enough. */
   get canLink(): boolean {
-    return this.call?.canLink === true && this.actionMessage === '';
+    return this.call?.canLink === true && !this.linkRequested;
+  }
+
+  /** Missed calls and voicemails, for agents with the click-to-dial permission (Rinkel_Dialer). */
+  get canCallBack(): boolean {
+    return CAN_DIAL === true && this.call?.canCallBack === true;
   }
 
   get canExpand(): boolean {
@@ -223,6 +241,9 @@ export default class CallTimelineItem extends NavigationMixin(LightningElement) 
       case 'link':
         await this.requestLinkHere(taskId);
         break;
+      case 'callback':
+        await this.callBack(taskId);
+        break;
       default:
     }
   }
@@ -232,8 +253,37 @@ export default class CallTimelineItem extends NavigationMixin(LightningElement) 
     this.actionError = '';
     try {
       this.actionMessage = (await requestLink({ taskId, recordId: this.recordId })) as string;
+      this.linkRequested = true;
     } catch (error: unknown) {
       this.actionError = messageOf(error) || (this.labels?.linkFailed ?? '');
+    }
+  }
+
+  /**
+   * One click, one dial: Rinkel rings the agent's phone, then the caller. Never repeated by the
+   * component (a second dial costs minutes and may ring the customer twice); the call is linked
+   * to the record this timeline shows.
+   */
+  private async callBack(taskId: string): Promise<void> {
+    if (this.dialling) {
+      return;
+    }
+    this.dialling = true;
+    this.actionError = '';
+    this.actionMessage = this.labels?.dialCalling ?? '';
+    try {
+      const result = (await dialCall({ taskId, recordId: this.recordId })) as DialResult | null;
+      if (result?.placed === true) {
+        this.actionMessage = result.message ?? '';
+      } else {
+        this.actionMessage = '';
+        this.actionError = result?.message || (this.labels?.dialFailed ?? '');
+      }
+    } catch (error: unknown) {
+      this.actionMessage = '';
+      this.actionError = messageOf(error) || (this.labels?.dialFailed ?? '');
+    } finally {
+      this.dialling = false;
     }
   }
 }
