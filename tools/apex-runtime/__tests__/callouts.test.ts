@@ -56,6 +56,6 @@ describe('credential metadata', () => {
       .filter((ps) => principals.some((p) => ps.externalPrincipals.has(p)))
       .map((ps) => ps.name)
       .sort();
-    expect(granting).toEqual(['Rinkel_Integration', 'Rinkel_Recording_Listener']);
+    expect(granting).toEqual(['Rinkel_Dialer', 'Rinkel_Integration', 'Rinkel_Recording_Listener']);
   });
 });
