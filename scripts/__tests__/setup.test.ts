@@ -58,13 +58,21 @@ describe('npm run setup', () => {
     return { code, output: memory.text(), steps: memory.logger.steps };
   }
 
-  function expectNoSecretsIn(text: string): void {
+  /** `lookupTokenShown`: the run that generated the lookup token prints its URL exactly once. */
+  function expectNoSecretsIn(text: string, lookupTokenShown = false): void {
     const state = readLocalState(project.root, 'rinkel-dev');
     expect(text).not.toContain(API_KEY);
     expect(text).not.toContain(org.accessToken);
     if (state?.webhookSecret) {
       expect(text).not.toContain(state.webhookSecret);
     }
+    const token = state?.lookupToken ?? '';
+    expect(token).not.toBe('');
+    expect(text.split(token).length - 1).toBe(lookupTokenShown ? 1 : 0);
+  }
+
+  function lookupUrl(token: string): string {
+    return `${org.siteSecureUrl}/services/apexrest/rinkel/voipgrid/callerid?token=${token}&callerid={callerid}&did={did}&code={code}&callername={callername}`;
   }
 
   it('creates and configures a scratch org on the first run', async () => {
@@ -94,7 +102,8 @@ describe('npm run setup', () => {
       expect.arrayContaining(['06 12345678', '+31 6 1234 5678', '0031 30 2345678'])
     );
     expect(org.weborders).toHaveLength(6);
-    // Permission sets: all five product ones for the admin, the guest one for the Site guest user.
+    // Permission sets: every product one for the admin (also the agent: Call, screen pop), the
+    // webhook and the caller-id lookup ones for the Site guest user.
     const assigned = org.assignments.map(
       (a) =>
         `${a.AssigneeId}:${[...org.permissionSets].find(([, id]) => id === a.PermissionSetId)?.[0] ?? ''}`
@@ -103,10 +112,13 @@ describe('npm run setup', () => {
       [
         `${org.userId}:Rinkel_Admin`,
         `${org.userId}:Rinkel_Agent`,
+        `${org.userId}:Rinkel_Dialer`,
         `${org.userId}:Rinkel_Integration`,
         `${org.userId}:Rinkel_Operations`,
         `${org.userId}:Rinkel_Recording_Listener`,
         `${org.userId}:Rinkel_Sample_Weborders`,
+        `${org.userId}:Rinkel_Screen_Pop`,
+        `${org.guestUserId}:Rinkel_Lookup_Guest`,
         `${org.guestUserId}:Rinkel_Webhook_Guest`
       ].sort()
     );
@@ -124,9 +136,11 @@ describe('npm run setup', () => {
     expect(credentialWrite?.method).toBe('POST');
     expect(credentialWrite?.path).not.toContain(API_KEY);
     expect(org.sfCalls.flat().join(' ')).not.toContain(API_KEY);
-    // Reconciliation and retention are scheduled through the project's own anonymous Apex.
+    // Reconciliation, retention and the contact sync are scheduled through the project's own
+    // anonymous Apex.
     expect([...org.scheduledJobs].sort()).toEqual([
       'Rinkel audit retention',
+      'Rinkel contact sync',
       'Rinkel reconciliation'
     ]);
     expect(org.anonymousApex).toEqual([
@@ -138,6 +152,12 @@ describe('npm run setup', () => {
     expect(org.secretSetting?.Secret_Hash__c).toBe(sha256Hex(state?.webhookSecret ?? ''));
     expect(org.secretSetting?.SetupOwnerId).toBe(org.orgId);
     expect(statSync(join(project.root, '.rinkel', 'rinkel-dev.json')).mode & 0o777).toBe(0o600);
+    // Caller-id lookup token: its own secret, the same way; its URL for the PBX printed once.
+    expect(state?.lookupToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(state?.lookupToken).not.toBe(state?.webhookSecret);
+    expect(org.lookupSecretSetting?.Secret_Hash__c).toBe(sha256Hex(state?.lookupToken ?? ''));
+    expect(org.lookupSecretSetting?.SetupOwnerId).toBe(org.orgId);
+    expect(output).toContain(lookupUrl(state?.lookupToken ?? ''));
     // The Site was activated and its URL printed as the webhook base URL.
     expect(org.site?.Status).toBe('Active');
     expect(state?.siteUrl).toBe(org.siteSecureUrl);
@@ -162,10 +182,11 @@ describe('npm run setup', () => {
       'Rinkel API key: changed',
       'Scheduled jobs: changed',
       'Webhook secret: changed',
+      'Caller-id lookup token: changed',
       'Webhook Site: changed',
       'Webhooks at Rinkel: skipped'
     ]);
-    expectNoSecretsIn(output);
+    expectNoSecretsIn(output, true);
   });
 
   it('changes nothing on a second run and says so for every step', async () => {
@@ -174,6 +195,7 @@ describe('npm run setup', () => {
     const writesBefore = org.writes.length;
     const sfCallsBefore = org.sfCalls.length;
     const secretBefore = readLocalState(project.root, 'rinkel-dev')?.webhookSecret;
+    const tokenBefore = readLocalState(project.root, 'rinkel-dev')?.lookupToken;
 
     const second = await setup([]);
 
@@ -184,6 +206,8 @@ describe('npm run setup', () => {
       expect.stringMatching(/^(org create|project deploy|data import)/)
     );
     expect(readLocalState(project.root, 'rinkel-dev')?.webhookSecret).toBe(secretBefore);
+    expect(readLocalState(project.root, 'rinkel-dev')?.lookupToken).toBe(tokenBefore);
+    expect(second.output).toContain(lookupUrl('****'));
     expect(org.anonymousApex).toHaveLength(1);
     expect(second.steps.filter((s) => s.outcome === 'changed')).toEqual([]);
     for (const step of second.steps.filter((s) => s.outcome === 'unchanged')) {
@@ -238,6 +262,40 @@ describe('npm run setup', () => {
     expect(rotated.output).toContain('npm run webhooks -- register');
     expect(rotated.output).not.toContain(first);
     expect(rotated.output).not.toContain(second);
+  });
+
+  it('rotates the caller-id lookup token only when asked, and prints the new URL once', async () => {
+    await setup([]);
+    const first = readLocalState(project.root, 'rinkel-dev')?.lookupToken ?? '';
+    const webhookSecret = readLocalState(project.root, 'rinkel-dev')?.webhookSecret;
+
+    const rotated = await setup(['--rotate-lookup-token']);
+
+    const second = readLocalState(project.root, 'rinkel-dev')?.lookupToken ?? '';
+    expect(rotated.code).toBe(0);
+    expect(second).not.toBe(first);
+    expect(org.lookupSecretSetting?.Secret_Hash__c).toBe(sha256Hex(second));
+    expect(readLocalState(project.root, 'rinkel-dev')?.webhookSecret).toBe(webhookSecret);
+    expect(rotated.steps.find((s) => s.title === 'Caller-id lookup token')?.detail).toContain(
+      'rotated'
+    );
+    expect(rotated.output).toContain(lookupUrl(second));
+    expect(rotated.output).not.toContain(first);
+    expectNoSecretsIn(rotated.output, true);
+  });
+
+  it('refuses to invent a lookup token when the org has one this machine does not know', async () => {
+    await setup([]);
+    const file = join(project.root, '.rinkel', 'rinkel-dev.json');
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { lookupToken?: string };
+    delete saved.lookupToken;
+    writeFileSync(file, JSON.stringify(saved));
+
+    const { code, output } = await setup([]);
+
+    expect(code).toBe(1);
+    expect(output).toContain('Step "Caller-id lookup token" failed.');
+    expect(output).toContain('Fix:   Re-run setup with --rotate-lookup-token');
   });
 
   it('refuses to invent a secret when the org has one this machine does not know', async () => {
@@ -356,6 +414,7 @@ describe('npm run setup', () => {
     });
     expect([...org.scheduledJobs].sort()).toEqual([
       'Rinkel audit retention',
+      'Rinkel contact sync',
       'Rinkel reconciliation'
     ]);
   });
@@ -419,7 +478,8 @@ describe('npm run setup', () => {
     );
     expect(second.code).toBe(0);
     expect(second.out).toContain('Nothing changed: the org was already set up.');
-    expectNoSecretsIn(first.out + second.out);
+    expectNoSecretsIn(first.out, true);
+    expectNoSecretsIn(second.out);
   });
 
   describe('prerequisites', () => {

@@ -550,7 +550,7 @@ export async function ensurePermissionSetAssignments(
     if (have.has(`${w.userId.slice(0, 15)}:${permsetId.slice(0, 15)}`)) {
       continue;
     }
-    // One insert per missing assignment: at most four, and each failure names its permission set.
+    // One insert per missing assignment: a handful at most, and each failure names its permission set.
     await org.create('PermissionSetAssignment', {
       AssigneeId: w.userId,
       PermissionSetId: permsetId

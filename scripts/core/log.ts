@@ -52,6 +52,15 @@ export class Logger {
     this.out(this.mask(message));
   }
 
+  /**
+   * Prints a line unmasked. Only for a secret the admin must copy into another system right now
+   * (the VoIPGRID lookup URL with its token), and only on the run that generated it: every other
+   * line, and every later run, masks it.
+   */
+  reveal(message: string): void {
+    this.out(message);
+  }
+
   warn(message: string): void {
     this.err(this.mask(`! ${message}`));
   }

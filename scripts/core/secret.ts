@@ -41,6 +41,8 @@ export interface LocalOrgState {
   orgId: string;
   username?: string;
   webhookSecret?: string;
+  /** Token of the VoIPGRID caller-id lookup URL (the org keeps only its SHA-256). */
+  lookupToken?: string;
   /** Secure URL of the Rinkel_Webhooks site, e.g. https://x.my.salesforce-sites.com */
   siteUrl?: string;
   /** SHA-256 of the API key last stored in the External Credential (the key itself is never kept). */
@@ -80,6 +82,7 @@ export function readLocalState(projectRoot: string, orgAlias: string): LocalOrgS
     orgId: parsed.orgId,
     username: optionalString(parsed, 'username'),
     webhookSecret: optionalString(parsed, 'webhookSecret'),
+    lookupToken: optionalString(parsed, 'lookupToken'),
     siteUrl: optionalString(parsed, 'siteUrl'),
     apiKeySha256: optionalString(parsed, 'apiKeySha256'),
     deployedSourceHash: optionalString(parsed, 'deployedSourceHash'),

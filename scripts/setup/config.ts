@@ -27,6 +27,7 @@ Options:
   --definition-file <file>   scratch org definition (default ${DEFAULT_DEFINITION_FILE})
   --integration-user <user>  username that processes webhook events (default: you)
   --rotate-secret            generate a new webhook secret (re-register webhooks afterwards)
+  --rotate-lookup-token      generate a new token for the VoIPGRID caller-id lookup URL (printed once)
   --force-deploy             deploy even when the sources did not change (ignores conflicts)
   --skip-sample-data         do not load the sample Weborders into a scratch org
   --register-webhooks        also register the webhooks at Rinkel (callEnd, callInsights)
@@ -47,6 +48,7 @@ export interface SetupOptions {
   definitionFile: string;
   integrationUser?: string;
   rotateSecret: boolean;
+  rotateLookupToken: boolean;
   forceDeploy: boolean;
   skipSampleData: boolean;
   registerWebhooks: boolean;
@@ -66,6 +68,7 @@ export function parseSetupArgs(argv: string[], env: Env): SetupOptions {
       'definition-file': { type: 'string', short: 'f' },
       'integration-user': { type: 'string' },
       'rotate-secret': { type: 'boolean' },
+      'rotate-lookup-token': { type: 'boolean' },
       'force-deploy': { type: 'boolean' },
       'skip-sample-data': { type: 'boolean' },
       'register-webhooks': { type: 'boolean' },
@@ -119,6 +122,7 @@ export function parseSetupArgs(argv: string[], env: Env): SetupOptions {
       ? validateOrgName(integrationUser, '--integration-user')
       : undefined,
     rotateSecret: boolOption(values, 'rotate-secret'),
+    rotateLookupToken: boolOption(values, 'rotate-lookup-token'),
     forceDeploy: boolOption(values, 'force-deploy'),
     skipSampleData: boolOption(values, 'skip-sample-data'),
     registerWebhooks: boolOption(values, 'register-webhooks'),

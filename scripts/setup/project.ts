@@ -10,16 +10,22 @@ import { sourceFiles } from '../core/paths';
 
 // Names from docs/architecture.md
 // The admin who runs setup gets everything, so a fresh org can be tried end to end at once
-// (timeline with playback, the operations component, retries).
+// (timeline with playback, the operations component, retries, and as the one agent setup
+// assigns: Call / Call back and the screen pop).
 export const PERMISSION_SETS_FOR_ADMIN = [
   'Rinkel_Admin',
   'Rinkel_Agent',
+  'Rinkel_Dialer',
   'Rinkel_Integration',
   'Rinkel_Operations',
-  'Rinkel_Recording_Listener'
+  'Rinkel_Recording_Listener',
+  'Rinkel_Screen_Pop'
 ] as const;
 export const INTEGRATION_PERMISSION_SET = 'Rinkel_Integration';
 export const GUEST_PERMISSION_SET = 'Rinkel_Webhook_Guest';
+/** The VoIPGRID caller-id lookup is served by the same Site, so its guest user gets both. */
+export const LOOKUP_GUEST_PERMISSION_SET = 'Rinkel_Lookup_Guest';
+export const GUEST_PERMISSION_SETS = [GUEST_PERMISSION_SET, LOOKUP_GUEST_PERMISSION_SET] as const;
 export const SITE_NAME = 'Rinkel_Webhooks';
 /** The committed Site metadata (absolute path), wherever it sits in the package directories; undefined when missing. */
 export function siteMetadataFile(projectRoot: string): string | undefined {
@@ -33,10 +39,20 @@ export const EXTERNAL_CREDENTIAL_PRINCIPAL = 'ApiKey';
 export const EXTERNAL_CREDENTIAL_PARAMETER = 'ApiKey';
 export const SECRET_SETTING = 'Rinkel_Webhook_Secret__c';
 export const SECRET_HASH_FIELD = 'Secret_Hash__c';
-/** Anonymous Apex that schedules reconciliation and retention (RinkelSchedules.ensureScheduled). */
+/** The caller-id lookup's own token (hash only, like the webhook secret; same field name). */
+export const LOOKUP_SECRET_SETTING = 'Rinkel_Lookup_Secret__c';
+/** RinkelCallerIdResource's URL and the VoIPGRID module's placeholders (docs/telephony.md). */
+export const CALLER_ID_PATH = '/services/apexrest/rinkel/voipgrid/callerid';
+export const CALLER_ID_TEMPLATE_PARAMS =
+  'callerid={callerid}&did={did}&code={code}&callername={callername}';
+/** Anonymous Apex that schedules the product's jobs (RinkelSchedules.ensureScheduled). */
 export const SCHEDULE_APEX_FILE = 'scripts/apex/schedule.apex';
 /** CronJobDetail names RinkelSchedules.cls uses; a test keeps the two in step. */
-export const SCHEDULED_JOBS = ['Rinkel reconciliation', 'Rinkel audit retention'] as const;
+export const SCHEDULED_JOBS = [
+  'Rinkel reconciliation',
+  'Rinkel audit retention',
+  'Rinkel contact sync'
+] as const;
 export const SAMPLE_DATA_PLAN = 'config/dev-org/data/Weborder__c-plan.json';
 export const SAMPLE_OBJECT = 'Weborder__c';
 /** Generated in scratch orgs only: the sample object's own fields have no field-level security otherwise. */

@@ -9,6 +9,9 @@ import { RINKEL_EVENTS } from '../clients/rinkel-api';
 import { readLocalState, stateFilePath, writeLocalState, type LocalOrgState } from '../core/secret';
 import { SetupStepError, explain } from './errors';
 import {
+  CALLER_ID_PATH,
+  CALLER_ID_TEMPLATE_PARAMS,
+  LOOKUP_GUEST_PERMISSION_SET,
   SAMPLE_DATA_PLAN,
   SCHEDULE_APEX_FILE,
   SITE_NAME,
@@ -24,6 +27,7 @@ import {
   checkPrerequisites,
   defaultRunNpmScript,
   deployProduct,
+  ensureLookupToken,
   ensureWebhookSecret,
   loadSampleData,
   openOrg,
@@ -97,9 +101,8 @@ export async function runSetup(options: SetupOptions, context: SetupContext): Pr
       `.rinkel/${orgName}.json belonged to another org (${saved.orgId}); starting afresh for ${org.info.id}.`
     );
   }
-  if (state.webhookSecret) {
-    logger.addSecret(state.webhookSecret);
-  }
+  logger.addSecret(state.webhookSecret);
+  logger.addSecret(state.lookupToken);
   const run: SetupRun = {
     ...early,
     org,
@@ -149,9 +152,14 @@ export async function runSetup(options: SetupOptions, context: SetupContext): Pr
     'Re-run setup with --rotate-secret, then `npm run webhooks -- register`.',
     (r) => ensureWebhookSecret(run, r)
   );
+  const lookupTokenIsNew = await step(
+    'Caller-id lookup token',
+    'Re-run setup with --rotate-lookup-token, then put the new URL into the VoIPGRID webhook module.',
+    (r) => ensureLookupToken(run, r)
+  );
   const siteUrl = await step(
     'Webhook Site',
-    `Activate it by hand: Setup → Sites → ${SITE_NAME} → Activate, and assign ${GUEST_PERMISSION_SET} to its guest user.`,
+    `Activate it by hand: Setup → Sites → ${SITE_NAME} → Activate, and assign ${GUEST_PERMISSION_SET} and ${LOOKUP_GUEST_PERMISSION_SET} to its guest user.`,
     (r) => activateSite(run, r, users)
   );
 
@@ -163,6 +171,20 @@ export async function runSetup(options: SetupOptions, context: SetupContext): Pr
   logger.info(
     `    the secret is in ${relative(projectRoot, stateFilePath(projectRoot, orgName))} (never printed).`
   );
+
+  // The PBX needs the whole URL, token included: shown once, on the run that made the token.
+  const lookupUrl = `${siteUrl}${CALLER_ID_PATH}?token=${state.lookupToken ?? ''}&${CALLER_ID_TEMPLATE_PARAMS}`;
+  logger.info(
+    '\n    VoIPGRID caller-id lookup (only for a PBX on the VoIPGRID platform, docs/telephony.md):'
+  );
+  if (lookupTokenIsNew) {
+    logger.reveal(`    ${lookupUrl}`);
+    logger.info(
+      '    Copy it into the PBX webhook module now: it is shown this once (masked on later runs; --rotate-lookup-token makes a new one).'
+    );
+  } else {
+    logger.info(`    ${lookupUrl}`);
+  }
 
   await step('Webhooks at Rinkel', 'Fix the cause, then run `npm run webhooks -- register`.', (r) =>
     registerAtRinkel(run, r, siteUrl)

@@ -34,8 +34,9 @@ import {
   EXTERNAL_CREDENTIAL,
   EXTERNAL_CREDENTIAL_PARAMETER,
   EXTERNAL_CREDENTIAL_PRINCIPAL,
-  GUEST_PERMISSION_SET,
+  GUEST_PERMISSION_SETS,
   INTEGRATION_PERMISSION_SET,
+  LOOKUP_SECRET_SETTING,
   PERMISSION_SETS_FOR_ADMIN,
   SAMPLE_DATA_PLAN,
   SAMPLE_OBJECT,
@@ -98,7 +99,8 @@ export interface Prerequisites {
 export interface ProcessingUsers {
   integrationId: string;
   integrationUsername: string;
-  guestPermsetId: string;
+  /** Ids of the Site guest user's permission sets (GUEST_PERMISSION_SETS) by name. */
+  guestPermsetIds: Map<string, string>;
 }
 
 export function defaultRunNpmScript(
@@ -373,7 +375,7 @@ export async function assignPermissionSets(
   r: StepReporter
 ): Promise<ProcessingUsers> {
   const { options, org } = run;
-  const wanted = [...PERMISSION_SETS_FOR_ADMIN, GUEST_PERMISSION_SET];
+  const wanted = [...PERMISSION_SETS_FOR_ADMIN, ...GUEST_PERMISSION_SETS];
   const permsets = await org.query(
     `SELECT Id, Name FROM PermissionSet WHERE Name IN (${wanted.map(soqlQuote).join(', ')})`
   );
@@ -428,7 +430,7 @@ export async function assignPermissionSets(
   return {
     integrationId,
     integrationUsername,
-    guestPermsetId: idByName.get(GUEST_PERMISSION_SET) ?? ''
+    guestPermsetIds: new Map(GUEST_PERMISSION_SETS.map((p) => [p, idByName.get(p) ?? '']))
   };
 }
 
@@ -575,6 +577,54 @@ export async function ensureWebhookSecret(run: SetupRun, r: StepReporter): Promi
   }
 }
 
+/**
+ * The token of the VoIPGRID caller-id lookup URL, handled like the webhook secret: generated
+ * here, only its SHA-256 in the org (Rinkel_Lookup_Secret__c), the token in the local state file,
+ * kept on a re-run. Resolves true when the token is new: the runner then prints the whole URL
+ * once, because the admin has to paste it into the PBX's webhook module.
+ */
+export async function ensureLookupToken(run: SetupRun, r: StepReporter): Promise<boolean> {
+  const { options, org, state, saveState, orgName, projectRoot, logger } = run;
+  const stateFile = relative(projectRoot, stateFilePath(projectRoot, orgName));
+  const rows: QueryRecord[] = await org.query(
+    `SELECT Id, ${SECRET_HASH_FIELD} FROM ${LOOKUP_SECRET_SETTING} WHERE SetupOwnerId = ${soqlQuote(org.info.id)} LIMIT 1`
+  );
+  const recordId = str(rows[0]?.Id);
+  const orgHash = str(rows[0]?.[SECRET_HASH_FIELD]);
+  const local = state.lookupToken;
+  const rotate = options.rotateLookupToken;
+  if (!rotate && local && orgHash === sha256Hex(local)) {
+    r.unchanged(`the org holds the hash of the lookup token in ${stateFile}`);
+    return false;
+  }
+  if (!rotate && orgHash) {
+    throw new SetupStepError(
+      'Caller-id lookup token',
+      local
+        ? 'The lookup token saved on this machine does not match the one in the org (it was changed elsewhere).'
+        : `The org already has a caller-id lookup token, but this machine does not know it (${stateFile} has none).`,
+      'Re-run setup with --rotate-lookup-token, then put the new URL it prints into the VoIPGRID webhook module.'
+    );
+  }
+  const token = generateWebhookSecret();
+  logger.addSecret(token);
+  const fields = { [SECRET_HASH_FIELD]: sha256Hex(token) };
+  if (recordId) {
+    await org.update(LOOKUP_SECRET_SETTING, recordId, fields);
+  } else {
+    await org.create(LOOKUP_SECRET_SETTING, { SetupOwnerId: org.info.id, ...fields });
+  }
+  state.lookupToken = token;
+  saveState();
+  r.changed(
+    `${orgHash ? 'rotated' : 'generated'} the caller-id lookup token; the org keeps only its SHA-256, the token is in ${stateFile} (never commit it)`
+  );
+  if (orgHash) {
+    logger.warn('The PBX still calls the old lookup URL: replace it with the one printed below.');
+  }
+  return true;
+}
+
 export async function activateSite(
   run: SetupRun,
   r: StepReporter,
@@ -629,11 +679,15 @@ export async function activateSite(
   }
   const created = await ensurePermissionSetAssignments(
     org,
-    [{ userId: guestUserId, label: 'the Site guest user', permset: GUEST_PERMISSION_SET }],
-    new Map([[GUEST_PERMISSION_SET, users.guestPermsetId]])
+    GUEST_PERMISSION_SETS.map((permset) => ({
+      userId: guestUserId,
+      label: 'the guest user',
+      permset
+    })),
+    users.guestPermsetIds
   );
   if (created.length > 0) {
-    changes.push(`assigned ${GUEST_PERMISSION_SET} to the guest user`);
+    changes.push(`assigned ${created.join(', ')}`);
   }
   const details = await org.query(
     `SELECT SecureUrl FROM SiteDetail WHERE DurableId IN (${[siteId, siteId.slice(0, 15)].map(soqlQuote).join(', ')})`
@@ -651,7 +705,9 @@ export async function activateSite(
     saveState();
   }
   if (changes.length === 0) {
-    r.unchanged(`${SITE_NAME} is active at ${url} and its guest user has ${GUEST_PERMISSION_SET}`);
+    r.unchanged(
+      `${SITE_NAME} is active at ${url} and its guest user has ${GUEST_PERMISSION_SETS.join(' and ')}`
+    );
   } else {
     r.changed(`${changes.join('; ')} — ${url}`);
   }

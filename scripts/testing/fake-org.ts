@@ -107,6 +107,8 @@ export class FakeOrg {
   externalCredentialDeployed = false;
   credential: Record<string, string> | undefined;
   secretSetting: FakeOrgRecord | undefined;
+  /** Org default of Rinkel_Lookup_Secret__c (the caller-id lookup token's hash). */
+  lookupSecretSetting: FakeOrgRecord | undefined;
   weborderObjectDeployed = false;
   /** Apex classes deployed (by file name); anonymous Apex can only call these. */
   readonly apexClasses = new Set<string>();
@@ -500,11 +502,12 @@ export class FakeOrg {
             .map((w) => ({ Name: w.Name }))
         );
       case 'Rinkel_Webhook_Secret__c':
+      case 'Rinkel_Lookup_Secret__c': {
+        const setting = this.hierarchySetting(from);
         return this.records(
-          this.secretSetting && values.includes(String(this.secretSetting.SetupOwnerId))
-            ? [this.secretSetting]
-            : []
+          setting && values.includes(String(setting.SetupOwnerId)) ? [setting] : []
         );
+      }
       case 'Site':
         return this.records(this.site && values.includes(this.site.Name) ? [this.site] : []);
       case 'SiteDetail':
@@ -535,7 +538,7 @@ export class FakeOrg {
     }
   }
 
-  /** Understands the one call setup makes: RinkelSchedules.ensureScheduled(). */
+  /** Understands the one call setup makes: RinkelSchedules.ensureScheduled() (every job). */
   private executeAnonymous(apex: string): [number, unknown] {
     this.anonymousApex.push(apex);
     const result = { line: -1, column: -1, compiled: true, success: true };
@@ -613,6 +616,18 @@ export class FakeOrg {
     return [405, [{ errorCode: 'METHOD_NOT_ALLOWED', message: method }]];
   }
 
+  private hierarchySetting(type: string): FakeOrgRecord | undefined {
+    return type === 'Rinkel_Lookup_Secret__c' ? this.lookupSecretSetting : this.secretSetting;
+  }
+
+  private setHierarchySetting(type: string, record: FakeOrgRecord): void {
+    if (type === 'Rinkel_Lookup_Secret__c') {
+      this.lookupSecretSetting = record;
+    } else {
+      this.secretSetting = record;
+    }
+  }
+
   private sobject(
     method: string,
     type: string,
@@ -641,19 +656,21 @@ export class FakeOrg {
       });
       return [201, { id: newId, success: true, errors: [] }];
     }
-    if (type === 'Rinkel_Webhook_Secret__c') {
+    if (type === 'Rinkel_Webhook_Secret__c' || type === 'Rinkel_Lookup_Secret__c') {
+      const setting = this.hierarchySetting(type);
       if (method === 'POST') {
-        if (this.secretSetting) {
+        if (setting) {
           return [
             400,
             [{ errorCode: 'DUPLICATE_VALUE', message: 'duplicate value found: SetupOwnerId' }]
           ];
         }
-        this.secretSetting = { Id: fakeId('a02'), ...fields };
-        return [201, { id: this.secretSetting.Id, success: true, errors: [] }];
+        const created = { Id: fakeId('a02'), ...fields };
+        this.setHierarchySetting(type, created);
+        return [201, { id: created.Id, success: true, errors: [] }];
       }
-      if (method === 'PATCH' && this.secretSetting && id === this.secretSetting.Id) {
-        this.secretSetting = { ...this.secretSetting, ...fields };
+      if (method === 'PATCH' && setting && id === setting.Id) {
+        this.setHierarchySetting(type, { ...setting, ...fields });
         return [204, undefined];
       }
     }

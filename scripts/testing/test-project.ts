@@ -7,7 +7,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import {
-  GUEST_PERMISSION_SET,
+  GUEST_PERMISSION_SETS,
   PERMISSION_SETS_FOR_ADMIN,
   SCHEDULE_APEX_FILE
 } from '../setup/project';
@@ -44,7 +44,7 @@ export function createTestProject(
       scripts: { 'build:lwc': "node -e \"require('fs').writeFileSync('.lwc-built', 'yes')\"" }
     })
   );
-  for (const name of [...PERMISSION_SETS_FOR_ADMIN, GUEST_PERMISSION_SET]) {
+  for (const name of [...PERMISSION_SETS_FOR_ADMIN, ...GUEST_PERMISSION_SETS]) {
     write(
       `force-app/platform/permissionsets/${name}.permissionset-meta.xml`,
       `${XML}\n<PermissionSet xmlns="http://soap.sforce.com/2006/04/metadata">\n    <label>${name}</label>\n</PermissionSet>\n`

@@ -89,7 +89,11 @@ describe('Org', () => {
       'RinkelSchedules.ensureScheduled();',
       'RinkelSchedules.ensureScheduled();'
     ]);
-    expect([...fake.scheduledJobs]).toHaveLength(2);
+    expect([...fake.scheduledJobs].sort()).toEqual([
+      'Rinkel audit retention',
+      'Rinkel contact sync',
+      'Rinkel reconciliation'
+    ]);
   });
 
   it('reports sf failures with sf’s error name and a readable message', async () => {

@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import {
-  GUEST_PERMISSION_SET,
+  CALLER_ID_PATH,
+  GUEST_PERMISSION_SETS,
+  LOOKUP_SECRET_SETTING,
+  SECRET_HASH_FIELD,
   PERMISSION_SETS_FOR_ADMIN,
   SAMPLE_DATA_PLAN,
   SCHEDULED_JOBS,
@@ -24,7 +27,7 @@ describe('setup project files', () => {
   });
 
   it('names the permission sets and scheduled jobs the product really ships', () => {
-    for (const name of [...PERMISSION_SETS_FOR_ADMIN, GUEST_PERMISSION_SET]) {
+    for (const name of [...PERMISSION_SETS_FOR_ADMIN, ...GUEST_PERMISSION_SETS]) {
       expect(() =>
         readFileSync(sourceFile('permissionsets', `${name}.permissionset-meta.xml`, root))
       ).not.toThrow();
@@ -35,6 +38,25 @@ describe('setup project files', () => {
     expect(readFileSync(join(root, SCHEDULE_APEX_FILE), 'utf8')).toContain(
       'RinkelSchedules.ensureScheduled()'
     );
+  });
+
+  it('points the lookup URL at the caller-id resource and its token at the setting it checks', () => {
+    const resource = readFileSync(
+      sourceFile('classes', 'RinkelCallerIdResource.cls', root),
+      'utf8'
+    );
+    const mapping = /urlMapping='([^']+)'/.exec(resource)?.[1] ?? '';
+    expect(CALLER_ID_PATH).toBe(`/services/apexrest${mapping}`);
+    expect(resource).toContain(`${LOOKUP_SECRET_SETTING}.getOrgDefaults().${SECRET_HASH_FIELD}`);
+    expect(() =>
+      readFileSync(
+        sourceFile(
+          `objects/${LOOKUP_SECRET_SETTING}/fields`,
+          `${SECRET_HASH_FIELD}.field-meta.xml`,
+          root
+        )
+      )
+    ).not.toThrow();
   });
 
   it('ships six sample Weborders with Dutch numbers in different formats', () => {
