@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { CHECKED_SUFFIXES, elementProblems } from './metadata-elements';
 import { parseQuery, type Query, type WhereClause } from '@jetstreamapp/soql-parser-js';
 import {
   lwcDirectories,
@@ -436,6 +437,134 @@ function checkReferences(
         report(file, m[0], `list view names unknown field ${objectName}.${m[1]}`);
     }
   }
+  findings.push(...checkTranslationsAndAnalytics(projectRoot, schema, xmlOk));
+  return findings;
+}
+
+/** The object behind a report table: `Weborder__c`, or the child in `Weborder__c.Activities`. */
+function reportTableObject(table: string): string | undefined {
+  const parts = table.split('.');
+  if (parts.length === 1) return parts[0];
+  // Only the relationship the product's report types use; others are not checked.
+  return parts[parts.length - 1] === 'Activities' ? 'Task' : undefined;
+}
+
+/** The schema keeps Activity fields on Task and Event (where Apex sees them). */
+function schemaObject(objectName: string): string {
+  return objectName === 'Activity' ? 'Task' : objectName;
+}
+
+/**
+ * Translations and analytics name components by API name, and one unknown name fails the whole
+ * deploy: field and quick action translations, the custom fields of reports and report types,
+ * and the reports a dashboard shows.
+ */
+function checkTranslationsAndAnalytics(
+  projectRoot: string,
+  schema: Schema,
+  xmlOk: Set<string>
+): Finding[] {
+  const findings: Finding[] = [];
+  const report = (file: string, needle: string, message: string): void => {
+    findings.push({ file: rel(projectRoot, file), line: lineOf(file, needle), message });
+  };
+  const translatedObject = (file: string): string =>
+    path.basename(path.dirname(file)).replace(/-[a-z]{2}(_[A-Z]{2})?$/, '');
+
+  // objectTranslations/<Object>-<lang>/<Field>.fieldTranslation-meta.xml (decomposed source).
+  for (const file of projectFiles(projectRoot, (f) => f.endsWith('.fieldTranslation-meta.xml'))) {
+    if (!xmlOk.has(file)) continue;
+    const objectName = translatedObject(file);
+    const field = text(root(file, 'CustomFieldTranslation'), 'name') ?? '';
+    if (schema.resolve(schemaObject(objectName), field) !== null)
+      report(file, field, `translation of unknown field ${objectName}.${field}`);
+  }
+  const quickActions = new Set(
+    projectFiles(projectRoot, (f) => f.endsWith('.quickAction-meta.xml')).map((f) =>
+      path.basename(f, '.quickAction-meta.xml').toLowerCase()
+    )
+  );
+  for (const file of projectFiles(projectRoot, (f) => f.endsWith('.objectTranslation-meta.xml'))) {
+    if (!xmlOk.has(file)) continue;
+    const objectName = translatedObject(file);
+    for (const action of children(root(file, 'CustomObjectTranslation'), 'quickActions')) {
+      const name = text(action, 'name') ?? '';
+      if (!quickActions.has(`${objectName}.${name}`.toLowerCase()))
+        report(file, name, `translation of unknown quick action ${objectName}.${name}`);
+    }
+  }
+
+  // Reports: standard report types name custom fields <Object>.<Field__c>; custom report types
+  // name every column <table>$<field> (table: the base object or <base>.<relationship>).
+  const reportNames = new Set<string>();
+  for (const file of projectFiles(projectRoot, (f) => f.endsWith('.report-meta.xml'))) {
+    reportNames.add(
+      `${path.basename(path.dirname(file))}/${path.basename(file, '.report-meta.xml')}`
+    );
+    if (!xmlOk.has(file)) continue;
+    const body = fs.readFileSync(file, 'utf8');
+    const customType = /<reportType>[^<]+__c<\/reportType>/.test(body);
+    for (const m of body.matchAll(/<(field|column|dateColumn|sortColumn)>([^<]+)<\/\1>/g)) {
+      const ref = m[2] ?? '';
+      const [table, field] = ref.includes('$') ? ref.split('$') : [undefined, undefined];
+      if (customType && !table) {
+        report(file, m[0], `report on a custom report type names ${ref} without <table>$<field>`);
+        continue;
+      }
+      if (table && field) {
+        const objectName = reportTableObject(table);
+        if (objectName && schema.resolve(objectName, field) !== null)
+          report(file, m[0], `report names unknown field ${ref}`);
+        continue;
+      }
+      const dot = /^([A-Za-z0-9_]+)\.([A-Za-z0-9_]+__c)$/.exec(ref);
+      const dotObject = schemaObject(dot?.[1] ?? '');
+      if (dot && schema.object(dotObject) && schema.resolve(dotObject, dot[2] ?? '') !== null)
+        report(file, m[0], `report names unknown field ${dot[1]}.${dot[2]}`);
+    }
+  }
+  for (const file of projectFiles(projectRoot, (f) => f.endsWith('.reportType-meta.xml'))) {
+    if (!xmlOk.has(file)) continue;
+    for (const section of children(root(file, 'ReportType'), 'sections')) {
+      for (const column of children(section, 'columns')) {
+        const field = text(column, 'field') ?? '';
+        const table = text(column, 'table') ?? '';
+        const objectName = reportTableObject(table);
+        if (objectName && schema.resolve(objectName, field) !== null)
+          report(
+            file,
+            `<field>${field}</field>`,
+            `report type names unknown field ${table}.${field}`
+          );
+      }
+    }
+  }
+  for (const file of projectFiles(projectRoot, (f) => f.endsWith('.dashboard-meta.xml'))) {
+    if (!xmlOk.has(file)) continue;
+    const body = fs.readFileSync(file, 'utf8');
+    for (const m of body.matchAll(/<report>([^<]+)<\/report>/g)) {
+      if (!reportNames.has(m[1] ?? ''))
+        report(file, m[0], `dashboard shows unknown report ${m[1]}`);
+    }
+  }
+  return findings;
+}
+
+function checkElementNames(projectRoot: string, xmlOk: Set<string>): Finding[] {
+  const findings: Finding[] = [];
+  for (const [suffix, type] of Object.entries(CHECKED_SUFFIXES)) {
+    for (const file of projectFiles(projectRoot, (f) => f.endsWith(suffix))) {
+      if (!xmlOk.has(file)) continue;
+      for (const problem of elementProblems(file, type)) {
+        const element = /has (?:no )?element (\S+)/.exec(problem)?.[1];
+        findings.push({
+          file: rel(projectRoot, file),
+          line: element ? lineOf(file, `<${element}>`) : 1,
+          message: problem
+        });
+      }
+    }
+  }
   return findings;
 }
 
@@ -549,6 +678,7 @@ export function checkProject(projectRoot: string): Finding[] {
     ...checkSoql(projectRoot, schema, apexFiles),
     ...checkReferences(projectRoot, schema, names, xmlOk),
     ...checkLabels(projectRoot, names, xmlOk),
+    ...checkElementNames(projectRoot, xmlOk),
     ...checkTestReferences(projectRoot, names),
     ...apexFiles.flatMap((file) =>
       accessModeFindings(rel(projectRoot, file), fs.readFileSync(file, 'utf8'))
@@ -565,7 +695,7 @@ export function checkProject(projectRoot: string): Finding[] {
 export const metadataStep: Step = {
   id: 'project-checks',
   title:
-    'project checks (SOQL fields, metadata XML, cross-references, labels, tests per class, access modes, empty retrieve landing zone)',
+    'project checks (SOQL fields, metadata XML and element names, cross-references incl. translations and reports, labels, tests per class, access modes, empty retrieve landing zone)',
   run({ root: projectRoot }: GateContext) {
     const findings = checkProject(projectRoot);
     return Promise.resolve(result(findings, `${findings.length} problem(s)`));
