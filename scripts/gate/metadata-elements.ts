@@ -6,7 +6,10 @@
  * refuses a file with an element its type does not have, and refuses the whole deploy with it;
  * `sf project convert source` (the deploy-shape step) does not look inside the files. Element
  * values (enumerations, field names) are not in that schema; metadata-check.ts checks the field
- * names it can resolve.
+ * names it can resolve. jsforce's WSDL is not the newest (it lacks e.g. QuickAction's
+ * lightningWebComponent), so the check covers only the types above, whose files it accepts; an
+ * element added in a later API version would be reported as unknown: check it in the Metadata
+ * API reference before allowing it here.
  */
 import fs from 'node:fs';
 import { XMLParser } from 'fast-xml-parser';
