@@ -186,7 +186,9 @@ describe('Screen pop in the utility bar', () => {
       expect(await state((s) => s.screenPop.requests)).toEqual([
         '1c8b83a7c690084224ec3984515bc1a2'
       ]);
-      const records = pop.locator('button.pop-open');
+      const records = pop
+        .getByRole('list', { name: 'Records with this number' })
+        .locator('button.record-open');
       await expect(records.count()).resolves.toBe(2);
       expect(await overflowing(pop)).toEqual([]);
       await pop.screenshot({ path: path.join(SHOTS, `telephony-screen-pop-${width}.png`) });
@@ -206,7 +208,9 @@ describe('Screen pop in the utility bar', () => {
     );
     const search = pop.locator('lightning-input.pop-search input');
     await search.fill('WO-13');
-    await expect(pop.locator('.pop-results button.pop-open').innerText()).resolves.toBe('WO-1300');
+    await expect(
+      pop.getByRole('list', { name: 'Zoekresultaten' }).locator('button.record-open').innerText()
+    ).resolves.toBe('WO-1300');
     expect(await state((s) => s.screenPop.searches)).toContain('WO-13');
     expect(await overflowing(pop)).toEqual([]);
     await pop.screenshot({ path: path.join(SHOTS, 'telephony-screen-pop-search-300-nl.png') });

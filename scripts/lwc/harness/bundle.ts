@@ -159,6 +159,10 @@ export async function buildPreviewBundle(outDir: string = BUNDLE_DIR): Promise<s
             path: path.join(lwcBundle('callTimelineItem'), 'callTimelineItem.ts')
           },
           {
+            name: 'c/rinkelRecordList',
+            path: path.join(lwcBundle('rinkelRecordList'), 'rinkelRecordList.ts')
+          },
+          {
             name: 'c/rinkelScreenPop',
             path: path.join(lwcBundle('rinkelScreenPop'), 'rinkelScreenPop.ts')
           },

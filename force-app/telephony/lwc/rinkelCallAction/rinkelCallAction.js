@@ -41,11 +41,26 @@ export default class RinkelCallAction extends LightningElement {
   get calling() {
     return this.state === 'calling';
   }
-  get placed() {
-    return this.state === 'placed';
+
+  /** Rinkel answered the dial: placed (status) or refused (alert), one block for both. */
+  get answered() {
+    return this.state === 'placed' || this.state === 'refused';
   }
-  get refused() {
-    return this.state === 'refused';
+  get resultClass() {
+    return this.state === 'placed'
+      ? 'call-action-state call-action-placed'
+      : 'call-action-state call-action-error slds-theme_error';
+  }
+
+  /** A refusal interrupts (alert); a placed call is news the agent waits for (status). */
+  get resultRole() {
+    return this.state === 'placed' ? 'status' : 'alert';
+  }
+  get resultIcon() {
+    return this.state === 'placed' ? 'utility:call' : 'utility:error';
+  }
+  get resultIconVariant() {
+    return this.state === 'placed' ? undefined : 'inverse';
   }
   async dial(recordId) {
     this.state = 'calling';

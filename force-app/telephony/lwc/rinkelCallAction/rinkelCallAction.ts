@@ -46,12 +46,28 @@ export default class RinkelCallAction extends LightningElement {
     return this.state === 'calling';
   }
 
-  get placed(): boolean {
-    return this.state === 'placed';
+  /** Rinkel answered the dial: placed (status) or refused (alert), one block for both. */
+  get answered(): boolean {
+    return this.state === 'placed' || this.state === 'refused';
   }
 
-  get refused(): boolean {
-    return this.state === 'refused';
+  get resultClass(): string {
+    return this.state === 'placed'
+      ? 'call-action-state call-action-placed'
+      : 'call-action-state call-action-error slds-theme_error';
+  }
+
+  /** A refusal interrupts (alert); a placed call is news the agent waits for (status). */
+  get resultRole(): string {
+    return this.state === 'placed' ? 'status' : 'alert';
+  }
+
+  get resultIcon(): string {
+    return this.state === 'placed' ? 'utility:call' : 'utility:error';
+  }
+
+  get resultIconVariant(): string | undefined {
+    return this.state === 'placed' ? undefined : 'inverse';
   }
 
   private async dial(recordId: string): Promise<void> {

@@ -5,7 +5,11 @@
 import { LightningElement } from 'lwc';
 import { NavigationMixin } from 'lightning/navigation';
 import { subscribe, unsubscribe, onError } from 'lightning/empApi';
-import { getEnclosingUtilityId, open as openUtility, setUtilityHighlighted } from 'lightning/platformUtilityBarApi';
+import {
+  getEnclosingUtilityId,
+  open as openUtility,
+  setUtilityHighlighted
+} from 'lightning/platformUtilityBarApi';
 import getAgent from '@salesforce/apex/RinkelScreenPopController.getAgent';
 import getPop from '@salesforce/apex/RinkelScreenPopController.getPop';
 import searchRecords from '@salesforce/apex/RinkelScreenPopController.searchRecords';
@@ -20,6 +24,7 @@ import MATCHES from '@salesforce/label/c.Rinkel_Pop_Matches';
 import NO_MATCH from '@salesforce/label/c.Rinkel_Pop_No_Match';
 import SEARCH_LABEL from '@salesforce/label/c.Rinkel_Pop_Search_Label';
 import SEARCH_EMPTY from '@salesforce/label/c.Rinkel_Pop_Search_Empty';
+import SEARCH_RESULTS from '@salesforce/label/c.Rinkel_Pop_Search_Results';
 import AUTO_OPEN from '@salesforce/label/c.Rinkel_Pop_Auto_Open';
 import NO_RINKEL_USER from '@salesforce/label/c.Rinkel_Pop_No_Rinkel_User';
 import ERROR from '@salesforce/label/c.Rinkel_Pop_Error';
@@ -40,6 +45,7 @@ export default class RinkelScreenPop extends NavigationMixin(LightningElement) {
     noMatch: NO_MATCH,
     searchLabel: SEARCH_LABEL,
     searchEmpty: SEARCH_EMPTY,
+    searchResults: SEARCH_RESULTS,
     autoOpen: AUTO_OPEN,
     noRinkelUser: NO_RINKEL_USER,
     dismiss: DISMISS
@@ -71,7 +77,7 @@ export default class RinkelScreenPop extends NavigationMixin(LightningElement) {
       onError(() => {
         this.fail(ERROR);
       });
-      const subscription = await subscribe(CHANNEL, -1, message => {
+      const subscription = await subscribe(CHANNEL, -1, (message) => {
         void this.handleEvent(message.data.payload);
       });
       if (this.disconnected) {
@@ -122,10 +128,7 @@ export default class RinkelScreenPop extends NavigationMixin(LightningElement) {
     return (pop.eventName === 'callStart' ? ANSWERED : INCOMING).replace('{0}', who);
   }
   get matches() {
-    return (this.pop?.matches ?? []).map(match => ({
-      recordId: match.recordId,
-      name: match.name || match.recordId
-    }));
+    return this.pop?.matches ?? [];
   }
   get hasMatches() {
     return this.matches.length > 0;
@@ -144,7 +147,9 @@ export default class RinkelScreenPop extends NavigationMixin(LightningElement) {
   /** A pop for someone else is not even asked for; Apex checks again anyway. */
   async handleEvent(payload) {
     const callId = payload.Call_Id__c;
-    const ringing = (payload.Rinkel_User_Ids__c ?? '').split(';').map(id => id.trim().toLowerCase());
+    const ringing = (payload.Rinkel_User_Ids__c ?? '')
+      .split(';')
+      .map((id) => id.trim().toLowerCase());
     if (!callId || !ringing.includes(this.rinkelUserId)) {
       return;
     }
@@ -194,8 +199,10 @@ export default class RinkelScreenPop extends NavigationMixin(LightningElement) {
       }
     });
   }
+
+  /** From c-rinkel-record-list: the agent chose a match or a search result. */
   handleOpen(event) {
-    const recordId = event.currentTarget.dataset.recordId;
+    const recordId = event.detail?.recordId;
     if (recordId) {
       if (this.pop) {
         this.opened.add(this.pop.callId);
@@ -239,10 +246,7 @@ export default class RinkelScreenPop extends NavigationMixin(LightningElement) {
         term
       });
       if (term === this.searchTerm) {
-        this.searchResults = (results ?? []).map(match => ({
-          recordId: match.recordId,
-          name: match.name || match.recordId
-        }));
+        this.searchResults = results ?? [];
       }
     } catch {
       this.searchResults = [];

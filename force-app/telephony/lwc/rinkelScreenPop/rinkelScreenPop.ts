@@ -23,6 +23,7 @@ import MATCHES from '@salesforce/label/c.Rinkel_Pop_Matches';
 import NO_MATCH from '@salesforce/label/c.Rinkel_Pop_No_Match';
 import SEARCH_LABEL from '@salesforce/label/c.Rinkel_Pop_Search_Label';
 import SEARCH_EMPTY from '@salesforce/label/c.Rinkel_Pop_Search_Empty';
+import SEARCH_RESULTS from '@salesforce/label/c.Rinkel_Pop_Search_Results';
 import AUTO_OPEN from '@salesforce/label/c.Rinkel_Pop_Auto_Open';
 import NO_RINKEL_USER from '@salesforce/label/c.Rinkel_Pop_No_Rinkel_User';
 import ERROR from '@salesforce/label/c.Rinkel_Pop_Error';
@@ -72,6 +73,7 @@ export default class RinkelScreenPop extends NavigationMixin(LightningElement) {
     noMatch: NO_MATCH,
     searchLabel: SEARCH_LABEL,
     searchEmpty: SEARCH_EMPTY,
+    searchResults: SEARCH_RESULTS,
     autoOpen: AUTO_OPEN,
     noRinkelUser: NO_RINKEL_USER,
     dismiss: DISMISS
@@ -163,10 +165,7 @@ export default class RinkelScreenPop extends NavigationMixin(LightningElement) {
   }
 
   get matches(): Match[] {
-    return (this.pop?.matches ?? []).map((match) => ({
-      recordId: match.recordId,
-      name: match.name || match.recordId
-    }));
+    return this.pop?.matches ?? [];
   }
 
   get hasMatches(): boolean {
@@ -238,8 +237,9 @@ export default class RinkelScreenPop extends NavigationMixin(LightningElement) {
     });
   }
 
-  handleOpen(event: Event): void {
-    const recordId = (event.currentTarget as HTMLElement).dataset.recordId;
+  /** From c-rinkel-record-list: the agent chose a match or a search result. */
+  handleOpen(event: CustomEvent<{ recordId?: string }>): void {
+    const recordId = event.detail?.recordId;
     if (recordId) {
       if (this.pop) {
         this.opened.add(this.pop.callId);
@@ -283,10 +283,7 @@ export default class RinkelScreenPop extends NavigationMixin(LightningElement) {
     try {
       const results = (await searchRecords({ term })) as Match[] | null;
       if (term === this.searchTerm) {
-        this.searchResults = (results ?? []).map((match) => ({
-          recordId: match.recordId,
-          name: match.name || match.recordId
-        }));
+        this.searchResults = results ?? [];
       }
     } catch {
       this.searchResults = [];

@@ -57,6 +57,13 @@ describe('c-rinkel-call-action', () => {
     expect(element.shadowRoot?.querySelector('.call-action-placed')?.getAttribute('role')).toBe(
       'status'
     );
+    expect(
+      (
+        element.shadowRoot?.querySelector('.call-action-placed lightning-icon') as
+          (HTMLElement & { iconName?: string }) | null
+      )?.iconName
+    ).toBe('utility:call');
+    expect(element.shadowRoot?.querySelector('.call-action-error')).toBeNull();
     expect(element.shadowRoot?.querySelector('lightning-spinner')).toBeNull();
 
     // The record id set again (a re-render of the action) never dials a second time.
@@ -74,6 +81,11 @@ describe('c-rinkel-call-action', () => {
     const alert = element.shadowRoot?.querySelector('.call-action-error');
     expect(alert?.getAttribute('role')).toBe('alert');
     expect(alert?.textContent?.trim()).toBe('Your user is not linked to Rinkel.');
+    expect(
+      (alert?.querySelector('lightning-icon') as (HTMLElement & { iconName?: string }) | null)
+        ?.iconName
+    ).toBe('utility:error');
+    expect(element.shadowRoot?.querySelector('.call-action-placed')).toBeNull();
     expect(mockDial).toHaveBeenCalledTimes(1);
   });
 

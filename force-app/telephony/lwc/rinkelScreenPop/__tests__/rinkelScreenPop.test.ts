@@ -88,6 +88,11 @@ const $ = (element: HTMLElement, selector: string) =>
   element.shadowRoot!.querySelector<HTMLElement>(selector);
 const $$ = (element: HTMLElement, selector: string) =>
   Array.from(element.shadowRoot!.querySelectorAll<HTMLElement>(selector));
+/** The record buttons of the lists (c-rinkel-record-list) that match `list`. */
+const recordButtons = (element: HTMLElement, list = 'c-rinkel-record-list') =>
+  $$(element, list).flatMap((host) =>
+    Array.from(host.shadowRoot!.querySelectorAll<HTMLElement>('button.record-open'))
+  );
 const text = (node: Element | null | undefined) =>
   (node?.textContent ?? '').replace(/\s+/g, ' ').trim();
 
@@ -136,12 +141,12 @@ describe('c-rinkel-screen-pop', () => {
 
     expect(mockGetPop).toHaveBeenCalledWith({ callId: 'call-1' });
     expect(text($(element, '.pop-headline'))).toBe('c.Rinkel_Pop_Incoming');
-    expect($$(element, 'button.pop-open').map(text)).toEqual(['WO-1001', 'WO-1002']);
+    expect(recordButtons(element).map(text)).toEqual(['WO-1001', 'WO-1002']);
     expect(mockUtility.open).toHaveBeenCalledWith('utility-1');
     expect(mockUtility.highlight).toHaveBeenCalledWith('utility-1', true);
     expect(mockNavigate).not.toHaveBeenCalled();
 
-    $$(element, 'button.pop-open')[0]!.click();
+    recordButtons(element)[0]!.click();
     expect(mockNavigate).toHaveBeenCalledWith({
       type: 'standard__recordPage',
       attributes: { recordId: WO, actionName: 'view' }
@@ -188,7 +193,7 @@ describe('c-rinkel-screen-pop', () => {
     jest.advanceTimersByTime(SEARCH_DELAY_MS);
     await flush();
     expect(mockSearch).toHaveBeenCalledWith({ term: 'WO' });
-    expect($$(element, '.pop-results button.pop-open').map(text)).toEqual(['WO-7']);
+    expect(recordButtons(element, '.pop-results').map(text)).toEqual(['WO-7']);
 
     search.dispatchEvent(new CustomEvent('change', { detail: { value: 'nobody' } }));
     jest.advanceTimersByTime(SEARCH_DELAY_MS);

@@ -1,49 +1,19 @@
 // Call back (click-to-dial, force-app/telephony) in the timeline's row menu.
-import { createElement } from 'lwc';
-import CallTimeline from 'c/callTimeline';
-import getCalls from '@salesforce/apex/CallTimelineController.getCalls';
-import dialCall from '@salesforce/apex/RinkelDialController.dialCall';
-import { RECORD_ID, fromCdr, page } from './fixtures';
+import {
+  flush,
+  mockDialCall,
+  mockGetCalls,
+  mount,
+  resetApexMocks,
+  unmountAll,
+  text
+} from './timelineHarness';
+import { fromCdr, page, RECORD_ID } from './fixtures';
 
-jest.mock('@salesforce/apex/CallTimelineController.getCalls', () => ({ default: jest.fn() }), {
-  virtual: true
-});
-jest.mock('@salesforce/apex/CallTimelineController.getCall', () => ({ default: jest.fn() }), {
-  virtual: true
-});
-jest.mock('@salesforce/apex/CallTimelineController.requestLink', () => ({ default: jest.fn() }), {
-  virtual: true
-});
-jest.mock('@salesforce/apex/CallRecordingController.getStreamUrl', () => ({ default: jest.fn() }), {
-  virtual: true
-});
-jest.mock('@salesforce/apex/RinkelDialController.dialCall', () => ({ default: jest.fn() }), {
-  virtual: true
-});
 // The agent has Rinkel_Dialer (the custom permission Rinkel_Click_To_Dial).
 jest.mock('@salesforce/customPermission/Rinkel_Click_To_Dial', () => ({ default: true }), {
   virtual: true
 });
-
-const mockGetCalls = jest.mocked(getCalls);
-const mockDialCall = jest.mocked(dialCall);
-
-function flush(times = 4): Promise<void> {
-  let chain = Promise.resolve();
-  for (let i = 0; i < times; i++) {
-    chain = chain.then(() => undefined);
-  }
-  return chain;
-}
-
-function mount(): HTMLElement {
-  const element = createElement('c-call-timeline', { is: CallTimeline }) as HTMLElement & {
-    recordId?: string;
-  };
-  element.recordId = RECORD_ID;
-  document.body.appendChild(element);
-  return element;
-}
 
 const rows = (element: HTMLElement) =>
   Array.from(element.shadowRoot!.querySelectorAll<HTMLElement>('li.call'));
@@ -55,8 +25,6 @@ const select = (row: HTMLElement, value: string) =>
   row
     .querySelector('lightning-button-menu')!
     .dispatchEvent(new CustomEvent('select', { detail: { value } }));
-const text = (node: Element | null | undefined) =>
-  (node?.textContent ?? '').replace(/\s+/g, ' ').trim();
 
 const missed = fromCdr({ status: 'MISSED', missedReason: 'NO_ANSWER', durationSeconds: 0 }, 1);
 const voicemail = fromCdr({ status: 'VOICEMAIL' }, 2);
@@ -67,16 +35,11 @@ const hidden = fromCdr(
 );
 
 beforeEach(() => {
-  mockGetCalls.mockReset();
-  mockDialCall.mockReset();
+  resetApexMocks();
   mockGetCalls.mockResolvedValue(page([missed, voicemail, answered, hidden]));
 });
 
-afterEach(() => {
-  while (document.body.firstChild) {
-    document.body.removeChild(document.body.firstChild);
-  }
-});
+afterEach(unmountAll);
 
 describe('Call back', () => {
   it('is offered on missed calls and voicemails with a number, not on answered or hidden ones', async () => {

@@ -1,9 +1,16 @@
-import { createElement } from 'lwc';
-import CallTimeline from 'c/callTimeline';
-import getCalls from '@salesforce/apex/CallTimelineController.getCalls';
-import getCall from '@salesforce/apex/CallTimelineController.getCall';
-import requestLink from '@salesforce/apex/CallTimelineController.requestLink';
-import getStreamUrl from '@salesforce/apex/CallRecordingController.getStreamUrl';
+import {
+  $,
+  $$,
+  flush,
+  mockGetCall,
+  mockGetCalls,
+  mockGetStreamUrl,
+  mockRequestLink,
+  mount,
+  resetApexMocks,
+  text,
+  unmountAll
+} from './timelineHarness';
 import { subscribe, unsubscribe, type EmpMessage } from 'lightning/empApi';
 import { registerRefreshHandler, unregisterRefreshHandler } from 'lightning/refresh';
 import {
@@ -16,18 +23,6 @@ import {
 } from '../callView';
 import { LONG_SUMMARY, OTHER_RECORD_ID, RECORD_ID, fromCdr, page, threeCalls } from './fixtures';
 
-jest.mock('@salesforce/apex/CallTimelineController.getCalls', () => ({ default: jest.fn() }), {
-  virtual: true
-});
-jest.mock('@salesforce/apex/CallTimelineController.getCall', () => ({ default: jest.fn() }), {
-  virtual: true
-});
-jest.mock('@salesforce/apex/CallTimelineController.requestLink', () => ({ default: jest.fn() }), {
-  virtual: true
-});
-jest.mock('@salesforce/apex/CallRecordingController.getStreamUrl', () => ({ default: jest.fn() }), {
-  virtual: true
-});
 // NavigationMixin that records where the component navigates.
 const mockNavigate = jest.fn();
 jest.mock('lightning/navigation', () => {
@@ -47,10 +42,6 @@ jest.mock('lightning/navigation', () => {
   return { NavigationMixin };
 });
 
-const mockGetCalls = jest.mocked(getCalls);
-const mockGetCall = jest.mocked(getCall);
-const mockRequestLink = jest.mocked(requestLink);
-const mockGetStreamUrl = jest.mocked(getStreamUrl);
 const mockRegisterRefresh = jest.mocked(registerRefreshHandler);
 const mockUnregisterRefresh = jest.mocked(unregisterRefreshHandler);
 const mockSubscribe = jest.mocked(subscribe);
@@ -58,36 +49,6 @@ const mockUnsubscribe = jest.mocked(unsubscribe);
 
 // sfdx-lwc-jest turns every label import into its name, e.g. "c.Rinkel_Timeline_Empty".
 const label = (name: string) => `c.Rinkel_Timeline_${name}`;
-
-type TimelineElement = HTMLElement & { recordId?: string; pageSize?: number };
-
-/** Lets pending promises (Apex mocks) settle and the component re-render. */
-function flush(times = 4): Promise<void> {
-  let chain = Promise.resolve();
-  for (let i = 0; i < times; i++) {
-    chain = chain.then(() => undefined);
-  }
-  return chain;
-}
-
-function mount(recordId = RECORD_ID): TimelineElement {
-  const element = createElement('c-call-timeline', { is: CallTimeline }) as TimelineElement;
-  element.recordId = recordId;
-  document.body.appendChild(element);
-  return element;
-}
-
-function $(element: HTMLElement, selector: string): HTMLElement | null {
-  return element.shadowRoot!.querySelector<HTMLElement>(selector);
-}
-
-function $$(element: HTMLElement, selector: string): HTMLElement[] {
-  return Array.from(element.shadowRoot!.querySelectorAll<HTMLElement>(selector));
-}
-
-function text(node: Element | null | undefined): string {
-  return (node?.textContent ?? '').replace(/\s+/g, ' ').trim();
-}
 
 function lastRequest(): Record<string, unknown> {
   const call = mockGetCalls.mock.calls.at(-1);
@@ -98,10 +59,7 @@ let now: number;
 
 beforeEach(() => {
   now = Date.now();
-  mockGetCalls.mockReset();
-  mockGetCall.mockReset();
-  mockRequestLink.mockReset();
-  mockGetStreamUrl.mockReset();
+  resetApexMocks();
   mockNavigate.mockReset();
   mockRegisterRefresh.mockClear();
   mockUnregisterRefresh.mockClear();
@@ -110,9 +68,7 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  while (document.body.firstChild) {
-    document.body.removeChild(document.body.firstChild);
-  }
+  unmountAll();
   jest.useRealTimers();
 });
 
@@ -176,8 +132,7 @@ describe('loading, empty and error states', () => {
   });
 
   it('says it needs a record instead of spinning forever without a record id', async () => {
-    const element = createElement('c-call-timeline', { is: CallTimeline });
-    document.body.appendChild(element);
+    const element = mount(null);
     await flush();
     expect(mockGetCalls).not.toHaveBeenCalled();
     expect($(element, 'lightning-spinner')).toBeNull();
@@ -708,10 +663,7 @@ describe('paging', () => {
 
   it('uses the page size set in App Builder', async () => {
     mockGetCalls.mockResolvedValue(page([]));
-    const element = createElement('c-call-timeline', { is: CallTimeline }) as TimelineElement;
-    element.recordId = RECORD_ID;
-    element.pageSize = 50;
-    document.body.appendChild(element);
+    mount(RECORD_ID, { pageSize: 50 });
     await flush();
     expect(lastRequest()).toMatchObject({ pageSize: 50 });
   });
