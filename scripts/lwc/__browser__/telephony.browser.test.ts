@@ -1,59 +1,17 @@
 // Click-to-dial in a real browser: Call back in the timeline's row menu and the Call quick action
 // on the Weborder, compiled from their TypeScript sources with the real base components and SLDS,
 // at 300 px (a sidebar or a phone) and 1,000 px, English and Dutch. Screenshots in build/screenshots/.
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { REPO_ROOT } from '../../core/paths';
-import { launchChromium } from '../harness/chromium';
+import type { Locator } from 'playwright-core';
 import { SCREENSHOT_DIR as SHOTS } from '../harness/paths';
-import { type PreviewServer, startPreviewServer } from '../harness/server';
+import { usePreviewSuite } from '../harness/preview-suite';
 
 jest.setTimeout(240_000);
 
-let server: PreviewServer;
-let browser: Browser;
-let page: Page;
-let pageErrors: string[];
-
-beforeAll(async () => {
-  execFileSync(
-    path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
-    [path.join(REPO_ROOT, 'scripts', 'lwc', 'build-preview.ts')],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] }
-  );
-  server = await startPreviewServer();
-  browser = await launchChromium();
-  fs.mkdirSync(SHOTS, { recursive: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-afterEach(async () => {
-  await page?.close();
-  if (pageErrors.length > 0) {
-    throw new Error(`errors in the page: ${pageErrors.join('; ')}`);
-  }
-});
-
-async function open(query: string, selector: string): Promise<Locator> {
-  page = await browser.newPage({ viewport: { width: 1180, height: 1200 } });
-  pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(`${server.url}/?${query}`);
-  await page.waitForFunction(() => window.__RINKEL__.firstRenderMs !== null, null, {
-    timeout: 30_000
-  });
-  return page.locator(selector);
-}
-
-function state<T>(pick: (state: RinkelPreviewState) => T): Promise<T> {
-  return page.evaluate<T>(`(${pick.toString()})(window.__RINKEL__)`);
-}
+const preview = usePreviewSuite('c-call-timeline');
+const open = (query: string, selector: string): Promise<Locator> =>
+  preview.open(query, { selector, height: 1200 });
+const state = <T>(pick: (state: RinkelPreviewState) => T): Promise<T> => preview.state(pick);
 
 /** Nothing of the element reaches past its own box (no horizontal overflow anywhere inside). */
 async function overflowing(root: Locator): Promise<string[]> {
@@ -98,11 +56,11 @@ describe('Call back in the timeline', () => {
     const answered = timeline.locator('li.call').first();
     await answered.locator('lightning-button-menu button').click();
     await expect(answered.getByRole('menuitem', { name: 'Call back' }).count()).resolves.toBe(0);
-    await page.keyboard.press('Escape');
+    await preview.page.keyboard.press('Escape');
     const voicemail = timeline.locator('li.call').filter({ hasText: 'Voicemail' }).first();
     await voicemail.locator('lightning-button-menu button').click();
     await expect(voicemail.getByRole('menuitem', { name: 'Call back' }).count()).resolves.toBe(1);
-    await page.close();
+    await preview.page.close();
 
     const without = await open('calls=6&width=1000&dial=0', 'c-call-timeline');
     const missed = without.locator('li.call').filter({ hasText: 'Missed' }).first();
@@ -160,11 +118,11 @@ describe('Call action on the Weborder', () => {
 
 describe('Screen pop in the utility bar', () => {
   const ringSomeoneElse = () =>
-    page.evaluate(() =>
+    preview.page.evaluate(() =>
       window.__RINKEL__.emit({ Call_Id__c: 'other', Rinkel_User_Ids__c: 'someone-else' })
     );
   const ring = () =>
-    page.evaluate(() =>
+    preview.page.evaluate(() =>
       window.__RINKEL__.emit({
         Call_Id__c: '1c8b83a7c690084224ec3984515bc1a2',
         Event_Name__c: 'incomingCall',
@@ -221,7 +179,7 @@ describe('Screen pop in the utility bar', () => {
     await pop.locator('lightning-input.pop-auto-open label').click();
     expect(await state((s) => s.screenPop.agent.autoOpen)).toBe(true);
     await ring();
-    await page.waitForFunction(() => window.__RINKEL__.navigations.length === 1);
+    await preview.page.waitForFunction(() => window.__RINKEL__.navigations.length === 1);
     expect(await state((s) => s.navigations[0])).toEqual({
       type: 'standard__recordPage',
       attributes: { recordId: 'a015g00000WO1234AA', actionName: 'view' }

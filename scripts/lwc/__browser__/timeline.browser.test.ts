@@ -2,68 +2,18 @@
 // The timeline in a real browser: the component compiled from its TypeScript source with the real
 // lightning-* base components and SLDS, platform modules stubbed, served on loopback and driven in
 // Debian's Chromium. Screenshots land in build/screenshots/.
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { REPO_ROOT } from '../../core/paths';
-import { launchChromium } from '../harness/chromium';
+import type { Locator } from 'playwright-core';
 import { SCREENSHOT_DIR as SHOTS } from '../harness/paths';
-import { type PreviewServer, startPreviewServer } from '../harness/server';
-
-/** Rollup and the LWC compiler are ES modules: build the page in a tsx child process. */
-function buildPreview(): void {
-  const root = REPO_ROOT;
-  execFileSync(
-    path.join(root, 'node_modules', '.bin', 'tsx'),
-    [path.join(root, 'scripts', 'lwc', 'build-preview.ts')],
-    {
-      cwd: root,
-      stdio: ['ignore', 'ignore', 'pipe']
-    }
-  );
-}
+import { usePreviewSuite } from '../harness/preview-suite';
 
 jest.setTimeout(240_000);
 
-let server: PreviewServer;
-let browser: Browser;
-let page: Page;
-let pageErrors: string[];
-
-beforeAll(async () => {
-  buildPreview();
-  server = await startPreviewServer();
-  browser = await launchChromium();
-  fs.mkdirSync(SHOTS, { recursive: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-afterEach(async () => {
-  await page?.close();
-  // A script error in the page fails the test that caused it, even when its assertions passed.
-  if (pageErrors.length > 0) {
-    throw new Error(`errors in the page: ${pageErrors.join('; ')}`);
-  }
-});
-
-async function open(query: string, height = 900): Promise<Locator> {
-  page = await browser.newPage({ viewport: { width: 1180, height } });
-  pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(`${server.url}/?${query}`);
-  await page.waitForFunction(() => window.__RINKEL__.firstRenderMs !== null, null, {
-    timeout: 30_000
-  });
-  return page.locator('c-call-timeline');
-}
+const preview = usePreviewSuite('c-call-timeline');
+const open = (query: string, height = 900): Promise<Locator> => preview.open(query, { height });
 
 async function shoot(timeline: Locator, name: string): Promise<void> {
-  await page.evaluate(() => document.fonts.ready);
+  await preview.page.evaluate(() => document.fonts.ready);
   await timeline.screenshot({ path: path.join(SHOTS, name), animations: 'disabled' });
 }
 
@@ -75,10 +25,7 @@ async function texts(locator: Locator): Promise<string[]> {
   return (await locator.allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim());
 }
 
-/** Reads the page's preview state; `pick` runs in the browser. */
-function state<T>(pick: (state: RinkelPreviewState) => T): Promise<T> {
-  return page.evaluate<T>(`(${pick.toString()})(window.__RINKEL__)`);
-}
+const state = <T>(pick: (state: RinkelPreviewState) => T): Promise<T> => preview.state(pick);
 
 describe('call timeline in Chromium', () => {
   it('shows the empty state with 0 calls, in English and Dutch', async () => {
@@ -89,7 +36,7 @@ describe('call timeline in Chromium', () => {
     expect(await items(timeline).count()).toBe(0);
     await shoot(timeline, 'timeline-0-calls.png');
 
-    await page.close();
+    await preview.page.close();
     timeline = await open('calls=0&lang=nl');
     await expect(
       timeline.getByText('Nog geen gesprekken', { exact: true }).isVisible()
@@ -146,7 +93,7 @@ describe('call timeline in Chromium', () => {
     await audio.waitFor();
     expect(await audio.count()).toBe(1);
     await expect(audio.getAttribute('src')).resolves.toContain('/audio/recording.wav?task=');
-    await page.waitForFunction(
+    await preview.page.waitForFunction(
       () =>
         ((
           document
@@ -157,7 +104,7 @@ describe('call timeline in Chromium', () => {
     await shoot(timeline, 'timeline-3-calls-playing.png');
 
     await timeline.getByRole('button', { name: 'Play recording' }).first().click();
-    await page.waitForFunction(() => window.__RINKEL__.streamRequests.length === 2);
+    await preview.page.waitForFunction(() => window.__RINKEL__.streamRequests.length === 2);
     await expect(items(timeline).nth(2).locator('audio').count()).resolves.toBe(1);
     expect(await timeline.locator('audio').count()).toBe(1);
     expect(await state((s) => s.streamRequests)).toHaveLength(2);
@@ -168,7 +115,7 @@ describe('call timeline in Chromium', () => {
     expect(await items(timeline).count()).toBe(6);
 
     await timeline.locator('lightning-radio-group label', { hasText: 'Missed' }).click();
-    await page.waitForFunction(() => window.__RINKEL__.requests.length === 2);
+    await preview.page.waitForFunction(() => window.__RINKEL__.requests.length === 2);
     await expect(items(timeline).count()).resolves.toBe(2);
     expect(await texts(timeline.locator('li.call .call-status'))).toEqual([
       'Missed: no answer',
@@ -176,13 +123,13 @@ describe('call timeline in Chromium', () => {
     ]);
 
     await timeline.locator('lightning-radio-group label', { hasText: 'Outbound' }).click();
-    await page.waitForFunction(() => window.__RINKEL__.requests.length === 3);
+    await preview.page.waitForFunction(() => window.__RINKEL__.requests.length === 3);
     await expect(items(timeline).count()).resolves.toBe(1);
     await shoot(timeline, 'timeline-filter-outbound.png');
 
     await timeline.locator('lightning-radio-group label', { hasText: 'All' }).click();
     await timeline.getByText('Include calls with the same number on other records').click();
-    await page.waitForFunction(() => window.__RINKEL__.requests.length === 5);
+    await preview.page.waitForFunction(() => window.__RINKEL__.requests.length === 5);
     await expect(items(timeline).count()).resolves.toBe(8);
     const elsewhere = timeline.getByRole('link', { name: 'Linked to WO-1187' });
     expect(await elsewhere.count()).toBe(2);
@@ -203,12 +150,12 @@ describe('call timeline in Chromium', () => {
     await shoot(timeline, 'timeline-200-calls.png');
 
     await loadMore.click();
-    await page.waitForFunction(
+    await preview.page.waitForFunction(
       () =>
         document.querySelector('c-call-timeline')?.shadowRoot?.querySelectorAll('li.call')
           .length === 40
     );
-    const focused = await page.evaluate(
+    const focused = await preview.page.evaluate(
       () =>
         (document.querySelector('c-call-timeline')?.shadowRoot?.activeElement as HTMLElement | null)
           ?.dataset.id
@@ -222,25 +169,25 @@ describe('call timeline in Chromium', () => {
   it('is usable with the keyboard: Enter expands a summary, arrows pick a filter, Enter loads more', async () => {
     const timeline = await open('calls=30');
     await timeline.getByRole('button', { name: 'Show more' }).first().focus();
-    await page.keyboard.press('Enter');
+    await preview.page.keyboard.press('Enter');
     await expect(
       timeline.getByRole('button', { name: 'Show less' }).first().getAttribute('aria-expanded')
     ).resolves.toBe('true');
 
     await timeline.locator('lightning-radio-group input[value="all"]').focus();
-    await page.keyboard.press('ArrowRight');
-    await page.waitForFunction(() => window.__RINKEL__.requests.length === 2);
+    await preview.page.keyboard.press('ArrowRight');
+    await preview.page.waitForFunction(() => window.__RINKEL__.requests.length === 2);
     expect(await state((s) => s.requests.at(-1))).toMatchObject({ request: { filter: 'inbound' } });
     await expect(items(timeline).count()).resolves.toBe(20);
 
     await timeline.getByRole('button', { name: 'Load more calls' }).focus();
-    await page.keyboard.press('Enter');
-    await page.waitForFunction(
+    await preview.page.keyboard.press('Enter');
+    await preview.page.waitForFunction(
       () =>
         (document.querySelector('c-call-timeline')?.shadowRoot?.querySelectorAll('li.call')
           .length ?? 0) > 20
     );
-    const focused = await page.evaluate(
+    const focused = await preview.page.evaluate(
       () =>
         (document.querySelector('c-call-timeline')?.shadowRoot?.activeElement as HTMLElement | null)
           ?.tagName
@@ -267,7 +214,7 @@ describe('call timeline in Chromium', () => {
 
   it('shows a new call without a reload when the update event arrives', async () => {
     const timeline = await open('calls=3');
-    await page.evaluate(() => {
+    await preview.page.evaluate(() => {
       const s = window.__RINKEL__;
       const newest = {
         ...s.calls[0]!,
@@ -279,7 +226,7 @@ describe('call timeline in Chromium', () => {
       // Ids only: the event carries no phone number.
       s.emit({ Record_Id__c: s.recordId, Call_Id__c: 'live' });
     });
-    await page.waitForFunction(
+    await preview.page.waitForFunction(
       () =>
         document.querySelector('c-call-timeline')?.shadowRoot?.querySelectorAll('li.call')
           .length === 4
@@ -307,7 +254,7 @@ describe('call timeline in Chromium', () => {
     );
     await shoot(timeline, 'timeline-error.png');
 
-    await page.close();
+    await preview.page.close();
     timeline = await open('calls=3&listen=0');
     expect(await items(timeline).count()).toBe(3);
     expect(await timeline.getByRole('button', { name: /Play/ }).count()).toBe(0);
@@ -329,7 +276,7 @@ interface Overflow {
  * has no title to read it whole. Runs in the page; walks the shadow trees of the base components.
  */
 function layoutProblems(): Promise<{ outside: Overflow[]; untitled: string[]; card: number }> {
-  return page.evaluate(() => {
+  return preview.page.evaluate(() => {
     const host = document.querySelector('c-call-timeline');
     const root = host?.shadowRoot;
     const card = root?.querySelector('article') ?? host;
@@ -374,7 +321,7 @@ function layoutProblems(): Promise<{ outside: Overflow[]; untitled: string[]; ca
 }
 
 async function setColumnWidth(width: number): Promise<void> {
-  await page.evaluate((w) => {
+  await preview.page.evaluate((w) => {
     const column = document.getElementById('timeline')!;
     column.style.flex = 'none';
     column.style.maxWidth = 'none';
@@ -385,7 +332,7 @@ async function setColumnWidth(width: number): Promise<void> {
 
 /** The focused element inside the component, through the shadow trees. */
 function deepFocus(): Promise<{ tag: string; ring: boolean; inside: boolean; label: string }> {
-  return page.evaluate(() => {
+  return preview.page.evaluate(() => {
     let el: Element | null = document.activeElement;
     while (el?.shadowRoot?.activeElement) {
       el = el.shadowRoot.activeElement;
@@ -443,9 +390,9 @@ describe.each([300, 1000])('at %s px', (width) => {
     it('shows the hard cases with nothing clipped or past the card', async () => {
       const timeline = await open(`set=hostile&width=${width}&lang=${lang}`, 1800);
       await timeline.locator('lightning-input.same-number label').click();
-      await page.waitForFunction(() => window.__RINKEL__.requests.length === 2);
+      await preview.page.waitForFunction(() => window.__RINKEL__.requests.length === 2);
       await expect(items(timeline).count()).resolves.toBe(7);
-      await page.evaluate(() => document.fonts.ready);
+      await preview.page.evaluate(() => document.fonts.ready);
       const problems = await layoutProblems();
       expect(problems.outside).toEqual([]);
       expect(problems.untitled).toEqual([]);
@@ -529,12 +476,12 @@ describe.each([300, 1000])('at %s px', (width) => {
       }
     };
     await choose('missed', 'Missed');
-    await page.waitForFunction(() => window.__RINKEL__.requests.length === 2);
+    await preview.page.waitForFunction(() => window.__RINKEL__.requests.length === 2);
     await choose('all', 'All');
-    await page.waitForFunction(() => window.__RINKEL__.requests.length === 3);
+    await preview.page.waitForFunction(() => window.__RINKEL__.requests.length === 3);
     await expect(items(timeline).count()).resolves.toBe(6);
-    await page.waitForTimeout(300);
-    const playing = await page.evaluate(() =>
+    await preview.page.waitForTimeout(300);
+    const playing = await preview.page.evaluate(() =>
       Array.from(
         document.querySelector('c-call-timeline')?.shadowRoot?.querySelectorAll('audio') ?? []
       ).some((audio) => !audio.paused)
@@ -561,7 +508,7 @@ describe.each([300, 1000])('at %s px', (width) => {
 
   it('gives Show more 4.5:1 on its grey box, and every interactive element a focus ring', async () => {
     const timeline = await open(`set=hostile&width=${width}`, 1800);
-    const colours = await page.evaluate(() => {
+    const colours = await preview.page.evaluate(() => {
       const root = document.querySelector('c-call-timeline')!.shadowRoot!;
       const toggle = root.querySelector('.summary-toggle')!;
       const box = root.querySelector('.call-summary-box')!;
@@ -596,7 +543,7 @@ describe.each([300, 1000])('at %s px', (width) => {
       }
       stops.push({ label: focus.label, ring: focus.ring });
       // eslint-disable-next-line no-await-in-loop -- one key press after the other, on purpose
-      await page.keyboard.press('Tab');
+      await preview.page.keyboard.press('Tab');
     }
     expect(stops.length).toBeGreaterThan(8);
     expect(stops.filter((stop) => !stop.ring)).toEqual([]);
@@ -607,13 +554,13 @@ describe('live updates, actions and the rest of issue 15', () => {
   it('puts a live update in place with 260 calls loaded: no shrink, no jump', async () => {
     const timeline = await open('calls=400&pageSize=130');
     await timeline.getByRole('button', { name: 'Load more calls' }).click();
-    await page.waitForFunction(
+    await preview.page.waitForFunction(
       () =>
         document.querySelector('c-call-timeline')?.shadowRoot?.querySelectorAll('li.call')
           .length === 260
     );
-    await page.evaluate(() => window.scrollTo(0, 6000));
-    const anchor = await page.evaluate(() => {
+    await preview.page.evaluate(() => window.scrollTo(0, 6000));
+    const anchor = await preview.page.evaluate(() => {
       const rows = Array.from(
         document
           .querySelector('c-call-timeline')!
@@ -622,7 +569,7 @@ describe('live updates, actions and the rest of issue 15', () => {
       const row = rows.find((r) => r.getBoundingClientRect().top > 0)!;
       return { id: row.dataset.id!, top: row.getBoundingClientRect().top };
     });
-    await page.evaluate(() => {
+    await preview.page.evaluate(() => {
       const s = window.__RINKEL__;
       s.calls.unshift({
         ...s.calls[0]!,
@@ -632,12 +579,12 @@ describe('live updates, actions and the rest of issue 15', () => {
       });
       s.emit({ Record_Id__c: s.recordId, Call_Id__c: 'live-260' });
     });
-    await page.waitForFunction(
+    await preview.page.waitForFunction(
       () =>
         document.querySelector('c-call-timeline')?.shadowRoot?.querySelectorAll('li.call')
           .length === 261
     );
-    const after = await page.evaluate((id) => {
+    const after = await preview.page.evaluate((id) => {
       const row = document
         .querySelector('c-call-timeline')!
         .shadowRoot!.querySelector<HTMLElement>(`li.call[data-id="${id}"]`)!;
@@ -650,7 +597,7 @@ describe('live updates, actions and the rest of issue 15', () => {
   it('keeps the page that was loading when a live update arrives', async () => {
     const timeline = await open('calls=60&delay=600');
     await timeline.getByRole('button', { name: 'Load more calls' }).click();
-    await page.evaluate(() => {
+    await preview.page.evaluate(() => {
       const s = window.__RINKEL__;
       s.calls.unshift({
         ...s.calls[0]!,
@@ -660,7 +607,7 @@ describe('live updates, actions and the rest of issue 15', () => {
       });
       s.emit({ Record_Id__c: s.recordId, Call_Id__c: 'live-during' });
     });
-    await page.waitForFunction(
+    await preview.page.waitForFunction(
       () =>
         document.querySelector('c-call-timeline')?.shadowRoot?.querySelectorAll('li.call')
           .length === 41,
@@ -677,7 +624,7 @@ describe('live updates, actions and the rest of issue 15', () => {
   it('opens the Task, requests a link for an unmatched call, and filters by date range', async () => {
     const timeline = await open('set=hostile&width=300', 1800);
     await timeline.locator('lightning-input.same-number label').click();
-    await page.waitForFunction(() => window.__RINKEL__.requests.length === 2);
+    await preview.page.waitForFunction(() => window.__RINKEL__.requests.length === 2);
     const unmatched = items(timeline).filter({ hasText: 'Unmatched' }).first();
     await unmatched.locator('lightning-button-menu button').click();
     await unmatched.getByRole('menuitem', { name: 'Link to this record' }).click();
@@ -702,7 +649,7 @@ describe('live updates, actions and the rest of issue 15', () => {
       .first()
       .click();
     await timeline.getByRole('option', { name: 'Last 7 days' }).click();
-    await page.waitForFunction(() => window.__RINKEL__.requests.length === 3);
+    await preview.page.waitForFunction(() => window.__RINKEL__.requests.length === 3);
     expect(await state((s) => s.requests.at(-1))).toMatchObject({ request: { range: 'week' } });
     await expect(timeline.locator('.call-count').innerText()).resolves.toBe('5 calls');
   });
@@ -723,7 +670,7 @@ describe('live updates, actions and the rest of issue 15', () => {
   it('fits about twice as many calls on a sidebar screen: rows of at most 110 px on average', async () => {
     // Measured before this change with the same twenty sample calls at 300 px: 181 px a call.
     await open('calls=20&width=300');
-    const average = await page.evaluate(() => {
+    const average = await preview.page.evaluate(() => {
       const rows = Array.from(
         document.querySelector('c-call-timeline')!.shadowRoot!.querySelectorAll('li.call')
       );
@@ -732,18 +679,18 @@ describe('live updates, actions and the rest of issue 15', () => {
       return (bottom - top) / rows.length;
     });
     expect(average).toBeLessThanOrEqual(110);
-    await shoot(page.locator('c-call-timeline'), 'timeline-20-calls-300.png');
+    await shoot(preview.page.locator('c-call-timeline'), 'timeline-20-calls-300.png');
   });
 
   it('reloads on the standard refresh and says so; without a record it says why', async () => {
     let timeline = await open('calls=3');
-    await page.evaluate(() => window.__RINKEL__.refreshHandlers[0]?.());
-    await page.waitForFunction(() => window.__RINKEL__.requests.length === 2);
+    await preview.page.evaluate(() => window.__RINKEL__.refreshHandlers[0]?.());
+    await preview.page.waitForFunction(() => window.__RINKEL__.requests.length === 2);
     await expect(
       timeline.locator('.slds-assistive-text[aria-live="polite"]').innerText()
     ).resolves.toBe('The call list was updated.');
 
-    await page.close();
+    await preview.page.close();
     timeline = await open('calls=3&record=none');
     expect(await timeline.locator('lightning-spinner').count()).toBe(0);
     await expect(timeline.getByRole('alert').innerText()).resolves.toContain(
