@@ -359,12 +359,32 @@ function checkReferences(
     return !!objectName && !!field && schema.resolve(objectName, field) === null;
   };
 
+  // External credential principals (`<ExternalCredential>-<principal>`) the project defines.
+  const principals = new Set<string>();
+  for (const file of projectFiles(projectRoot, (f) => f.endsWith('.externalCredential-meta.xml'))) {
+    if (!xmlOk.has(file)) continue;
+    const credential = path.basename(file, '.externalCredential-meta.xml');
+    for (const p of children(root(file, 'ExternalCredential'), 'externalCredentialParameters')) {
+      if (/^(NamedPrincipal|PerUserPrincipal)$/.test(text(p, 'parameterType') ?? ''))
+        principals.add(`${credential}-${text(p, 'parameterName') ?? ''}`.toLowerCase());
+    }
+  }
+  const grants = new Map<string, Set<string>>();
+
   // Permission sets and profiles.
   for (const file of projectFiles(projectRoot, (f) =>
     /\.(permissionset|profile)-meta\.xml$/.test(f)
   )) {
     if (!xmlOk.has(file)) continue;
     const doc = root(file, file.endsWith('.profile-meta.xml') ? 'Profile' : 'PermissionSet');
+    const permset = path.basename(file).replace(/\.(permissionset|profile)-meta\.xml$/, '');
+    for (const access of children(doc, 'externalCredentialPrincipalAccesses')) {
+      const principal = text(access, 'externalCredentialPrincipal') ?? '';
+      if (!principals.has(principal.toLowerCase()))
+        report(file, principal, `access to unknown external credential principal ${principal}`);
+      else if (text(access, 'enabled') === 'true')
+        grants.set(principal, (grants.get(principal) ?? new Set()).add(permset));
+    }
     for (const fp of children(doc, 'fieldPermissions')) {
       const field = text(fp, 'field') ?? '';
       if (!fieldExists(field)) report(file, field, `permission for unknown field ${field}`);
@@ -437,7 +457,50 @@ function checkReferences(
         report(file, m[0], `list view names unknown field ${objectName}.${m[1]}`);
     }
   }
+  findings.push(...checkPrincipalGrants(projectRoot, principals, grants));
   findings.push(...checkTranslationsAndAnalytics(projectRoot, schema, xmlOk));
+  return findings;
+}
+
+/**
+ * Who may call Rinkel with the org's API key: a callout runs with the principal of the running
+ * user's own permission sets, so each of these is the set of a user who calls Rinkel in their own
+ * session, and no other set may hold the key (it reaches every Rinkel endpoint the plan allows).
+ * Rinkel_Integration: the call pipeline (CDR fetch, reconciliation, contact sync);
+ * Rinkel_Recording_Listener: a recording's stream URL; Rinkel_Dialer: POST /dial (issue 18).
+ */
+export const PRINCIPAL_GRANTS: Record<string, string[]> = {
+  'Rinkel-ApiKey': ['Rinkel_Dialer', 'Rinkel_Integration', 'Rinkel_Recording_Listener']
+};
+
+function checkPrincipalGrants(
+  projectRoot: string,
+  principals: Set<string>,
+  grants: Map<string, Set<string>>
+): Finding[] {
+  const findings: Finding[] = [];
+  for (const [principal, allowed] of Object.entries(PRINCIPAL_GRANTS)) {
+    if (!principals.has(principal.toLowerCase())) continue;
+    const granting = grants.get(principal) ?? new Set<string>();
+    const permsetFile = (name: string): string =>
+      rel(
+        projectRoot,
+        projectFiles(projectRoot, (f) => f.endsWith(`/${name}.permissionset-meta.xml`))[0] ??
+          path.join(projectRoot, `${name}.permissionset-meta.xml`)
+      );
+    for (const name of [...granting].filter((n) => !allowed.includes(n)).sort())
+      findings.push({
+        file: permsetFile(name),
+        line: 1,
+        message: `grants ${principal}, which only ${allowed.join(', ')} may hold (scripts/gate/metadata-check.ts PRINCIPAL_GRANTS)`
+      });
+    for (const name of allowed.filter((n) => !granting.has(n)))
+      findings.push({
+        file: permsetFile(name),
+        line: 1,
+        message: `must grant ${principal}: its users call Rinkel in their own session`
+      });
+  }
   return findings;
 }
 

@@ -91,3 +91,81 @@ describe('checkProject on a small clean project', () => {
     }
   });
 });
+
+describe('checkProject on who holds the Rinkel API key', () => {
+  const NS = 'xmlns="http://soap.sforce.com/2006/04/metadata"';
+  let dir: string;
+  const permset = (name: string, principal?: string): void => {
+    const file = path.join(
+      dir,
+      'force-app',
+      'app',
+      'permissionsets',
+      `${name}.permissionset-meta.xml`
+    );
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const access = principal
+      ? `<externalCredentialPrincipalAccesses><enabled>true</enabled><externalCredentialPrincipal>${principal}</externalCredentialPrincipal></externalCredentialPrincipalAccesses>`
+      : '';
+    fs.writeFileSync(
+      file,
+      `<?xml version="1.0" encoding="UTF-8"?><PermissionSet ${NS}>${access}<label>${name}</label></PermissionSet>`
+    );
+  };
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'principal-project-'));
+    fs.writeFileSync(
+      path.join(dir, 'sfdx-project.json'),
+      JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }] })
+    );
+    const ec = path.join(
+      dir,
+      'force-app',
+      'app',
+      'externalCredentials',
+      'Rinkel.externalCredential-meta.xml'
+    );
+    fs.mkdirSync(path.dirname(ec), { recursive: true });
+    fs.writeFileSync(
+      ec,
+      `<?xml version="1.0" encoding="UTF-8"?><ExternalCredential ${NS}><authenticationProtocol>Custom</authenticationProtocol><externalCredentialParameters><parameterGroup>ApiKey</parameterGroup><parameterName>ApiKey</parameterName><parameterType>NamedPrincipal</parameterType><sequenceNumber>1</sequenceNumber></externalCredentialParameters><label>Rinkel</label></ExternalCredential>`
+    );
+    permset('Rinkel_Integration', 'Rinkel-ApiKey');
+    permset('Rinkel_Recording_Listener', 'Rinkel-ApiKey');
+    permset('Rinkel_Dialer', 'Rinkel-ApiKey');
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('accepts the sets whose users call Rinkel in their own session', () => {
+    expect(checkProject(dir)).toEqual([]);
+  });
+
+  test('names a set that must not hold the key, one that lost it, and an unknown principal', () => {
+    permset('Rinkel_Agent', 'Rinkel-ApiKey');
+    permset('Rinkel_Dialer');
+    permset('Rinkel_Operations', 'Rinkel-Key');
+    try {
+      expect(checkProject(dir).map((f) => `${path.basename(f.file)}: ${f.message}`)).toEqual([
+        'Rinkel_Operations.permissionset-meta.xml: access to unknown external credential principal Rinkel-Key',
+        expect.stringMatching(
+          /^Rinkel_Agent\.permissionset-meta\.xml: grants Rinkel-ApiKey, which only Rinkel_Dialer, Rinkel_Integration, Rinkel_Recording_Listener may hold/
+        ),
+        'Rinkel_Dialer.permissionset-meta.xml: must grant Rinkel-ApiKey: its users call Rinkel in their own session'
+      ]);
+    } finally {
+      fs.rmSync(
+        path.join(dir, 'force-app', 'app', 'permissionsets', 'Rinkel_Agent.permissionset-meta.xml')
+      );
+      fs.rmSync(
+        path.join(
+          dir,
+          'force-app',
+          'app',
+          'permissionsets',
+          'Rinkel_Operations.permissionset-meta.xml'
+        )
+      );
+      permset('Rinkel_Dialer', 'Rinkel-ApiKey');
+    }
+  });
+});
