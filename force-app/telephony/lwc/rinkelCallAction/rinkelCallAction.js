@@ -47,9 +47,7 @@ export default class RinkelCallAction extends LightningElement {
     return this.state === 'placed' || this.state === 'refused';
   }
   get resultClass() {
-    return this.state === 'placed'
-      ? 'call-action-state call-action-placed'
-      : 'call-action-state call-action-error slds-theme_error';
+    return this.state === 'placed' ? 'call-action-state call-action-placed' : 'call-action-state call-action-error slds-theme_error';
   }
 
   /** A refusal interrupts (alert); a placed call is news the agent waits for (status). */

@@ -15,16 +15,14 @@ export default class RinkelRecordList extends LightningElement {
 
   /** A record without a name still needs a visible, openable text: its id. */
   get rows() {
-    return (this.records ?? [])
-      .filter((record) => !!record?.recordId)
-      .map((record) => {
-        const name = record.name || record.recordId;
-        return {
-          recordId: record.recordId,
-          name,
-          title: OPEN.replace('{0}', name)
-        };
-      });
+    return (this.records ?? []).filter(record => !!record?.recordId).map(record => {
+      const name = record.name || record.recordId;
+      return {
+        recordId: record.recordId,
+        name,
+        title: OPEN.replace('{0}', name)
+      };
+    });
   }
   get hasRows() {
     return this.rows.length > 0;
@@ -32,13 +30,11 @@ export default class RinkelRecordList extends LightningElement {
   handleOpen(event) {
     const recordId = event.currentTarget.dataset.recordId;
     if (recordId) {
-      this.dispatchEvent(
-        new CustomEvent(OPEN_EVENT, {
-          detail: {
-            recordId
-          }
-        })
-      );
+      this.dispatchEvent(new CustomEvent(OPEN_EVENT, {
+        detail: {
+          recordId
+        }
+      }));
     }
   }
 }

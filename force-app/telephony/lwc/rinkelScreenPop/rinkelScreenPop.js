@@ -5,11 +5,7 @@
 import { LightningElement } from 'lwc';
 import { NavigationMixin } from 'lightning/navigation';
 import { subscribe, unsubscribe, onError } from 'lightning/empApi';
-import {
-  getEnclosingUtilityId,
-  open as openUtility,
-  setUtilityHighlighted
-} from 'lightning/platformUtilityBarApi';
+import { getEnclosingUtilityId, open as openUtility, setUtilityHighlighted } from 'lightning/platformUtilityBarApi';
 import getAgent from '@salesforce/apex/RinkelScreenPopController.getAgent';
 import getPop from '@salesforce/apex/RinkelScreenPopController.getPop';
 import searchRecords from '@salesforce/apex/RinkelScreenPopController.searchRecords';
@@ -77,7 +73,7 @@ export default class RinkelScreenPop extends NavigationMixin(LightningElement) {
       onError(() => {
         this.fail(ERROR);
       });
-      const subscription = await subscribe(CHANNEL, -1, (message) => {
+      const subscription = await subscribe(CHANNEL, -1, message => {
         void this.handleEvent(message.data.payload);
       });
       if (this.disconnected) {
@@ -147,9 +143,7 @@ export default class RinkelScreenPop extends NavigationMixin(LightningElement) {
   /** A pop for someone else is not even asked for; Apex checks again anyway. */
   async handleEvent(payload) {
     const callId = payload.Call_Id__c;
-    const ringing = (payload.Rinkel_User_Ids__c ?? '')
-      .split(';')
-      .map((id) => id.trim().toLowerCase());
+    const ringing = (payload.Rinkel_User_Ids__c ?? '').split(';').map(id => id.trim().toLowerCase());
     if (!callId || !ringing.includes(this.rinkelUserId)) {
       return;
     }
