@@ -70,11 +70,14 @@ export function usePreviewSuite(defaultSelector: string): PreviewSuite {
       current = page;
       page.on('pageerror', (error) => pageErrors.push(error.message));
       await page.goto(`${server.url}/?${query}`);
-      await page.waitForFunction(() => window.__RINKEL__.firstRenderMs !== null, null, {
+      // A string, not a function: with --coverage jest instruments this module, and a function
+      // sent to the page would carry coverage counters the page does not have.
+      await page.waitForFunction('window.__RINKEL__.firstRenderMs !== null', null, {
         timeout: 30_000
       });
       return page.locator(options.selector ?? defaultSelector);
     },
+    /** `pick` comes from the suite file, which jest does not instrument. */
     state<T>(pick: (state: RinkelPreviewState) => T): Promise<T> {
       if (!current) throw new Error('no page: call open() first');
       return current.evaluate<T>(`(${pick.toString()})(window.__RINKEL__)`);
