@@ -1,7 +1,7 @@
 // The hostile-input corpus: one JSON file per malformed or hostile webhook request in
 // test-data/hostile. jest runs every case through ./validate; the org runs the same cases, shipped
 // as the static resource RinkelHostileCorpus (built by `npm run build:hostile-corpus`), through
-// RinkelWebhookResource and RinkelWebhookSubscriber in RinkelHostileInputTest.
+// RinkelWebhookResource and RinkelWebhookTriggerHandler in RinkelHostileInputTest.
 
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,3 +1,3 @@
 trigger RinkelEventTrigger on Rinkel_Event__c(before update, after update) {
-  new RinkelEventRetryHandler().run(Trigger.new, Trigger.oldMap, Trigger.operationType);
+  new RinkelEventTriggerHandler().handle(Trigger.operationType, Trigger.new, Trigger.oldMap);
 }

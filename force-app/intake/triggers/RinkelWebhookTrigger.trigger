@@ -1,3 +1,3 @@
 trigger RinkelWebhookTrigger on Rinkel_Webhook__e(after insert) {
-  new RinkelWebhookSubscriber().handle(Trigger.new);
+  new RinkelWebhookTriggerHandler().handle(Trigger.operationType, Trigger.new, Trigger.oldMap);
 }
