@@ -20,7 +20,7 @@ export const TOKEN_PARAM = 'token';
 export const MAX_PAYLOAD_CHARS = 131072;
 export const DEFAULT_MAX_BODY_BYTES = 65536;
 const MAX_CALL_ID = 64;
-/** RinkelSafeId.UNSAFE: URL delimiters, whitespace, controls, format characters, separators. */
+/** RinkelIds.UNSAFE: URL delimiters, whitespace, controls, format characters, separators. */
 const CALL_ID_UNSAFE = /[/\\?#%:\s\p{Cc}\p{Cf}\p{Z}]/u;
 /** RinkelWebhookParser.MAX_JSON_DEPTH. */
 export const MAX_JSON_DEPTH = 20;
