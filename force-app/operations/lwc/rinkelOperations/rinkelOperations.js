@@ -8,8 +8,8 @@ import { LABELS, formatLabel } from './labels';
 
 /** RinkelHealth.Snapshot as the controller returns it. */
 
-/** The two jobs RinkelSchedules plans: reconciliation and retention. */
-const EXPECTED_JOBS = 2;
+/** The jobs RinkelSchedules plans: reconciliation, retention and the Rinkel contact sync. */
+const EXPECTED_JOBS = 3;
 
 /** The message of an Apex error ({ body: { message } }), or of anything else thrown. */
 export function errorMessage(error) {
@@ -64,7 +64,10 @@ export default class RinkelOperations extends LightningElement {
     try {
       const result = await retryFailed();
       const selected = result.selected ?? 0;
-      this.message = selected === 0 ? LABELS.retryNone : formatLabel(LABELS.retryResult, String(result.retried ?? 0), String(selected));
+      this.message =
+        selected === 0
+          ? LABELS.retryNone
+          : formatLabel(LABELS.retryResult, String(result.retried ?? 0), String(selected));
       await this.load();
     } catch (error) {
       this.errorText = formatLabel(LABELS.loadError, errorMessage(error));

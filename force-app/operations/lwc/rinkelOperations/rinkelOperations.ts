@@ -26,8 +26,8 @@ interface RetryResult {
   errors?: string[];
 }
 
-/** The two jobs RinkelSchedules plans: reconciliation and retention. */
-const EXPECTED_JOBS = 2;
+/** The jobs RinkelSchedules plans: reconciliation, retention and the Rinkel contact sync. */
+const EXPECTED_JOBS = 3;
 
 /** The message of an Apex error ({ body: { message } }), or of anything else thrown. */
 export function errorMessage(error: unknown): string {

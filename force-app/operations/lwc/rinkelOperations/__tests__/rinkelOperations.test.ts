@@ -29,7 +29,11 @@ const HEALTHY: Health = {
   reconcileLastRunAt: '2026-11-23T14:07:31.000Z',
   reconcileLastRepairCount: 4,
   reconcileLastError: null,
-  scheduledJobs: [{ name: 'Rinkel reconciliation' }, { name: 'Rinkel audit retention' }]
+  scheduledJobs: [
+    { name: 'Rinkel reconciliation' },
+    { name: 'Rinkel audit retention' },
+    { name: 'Rinkel contact sync' }
+  ]
 };
 
 function flush(times = 5): Promise<void> {
