@@ -62,6 +62,9 @@ export function fixtureValues(root: string = REPO_ROOT): FixtureValues {
   }
 }
 
+/** The agents' time zone in the harness, as `@salesforce/i18n/timeZone` gives it. */
+export const TIME_ZONE = 'Europe/Amsterdam';
+
 const AGENTS = ['John Doe', 'Sanne de Vries', 'Mehmet Yilmaz', 'Lotte Jansen'];
 
 function isoDate(time: number): string {
@@ -168,6 +171,22 @@ export function sampleCalls(count: number, now: number = Date.now(), elsewhere =
 }
 
 /**
+ * Minutes from 12:00 yesterday in the timeline's time zone to `now`: a fixed "26 hours ago" is
+ * two days ago before 02:00, and the "Yesterday" label would then be wrong for a reason of the
+ * clock, not of the component.
+ */
+function minutesSinceYesterdayNoon(now: number): number {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone: TIME_ZONE,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23'
+  }).formatToParts(new Date(now));
+  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return part('hour') * 60 + part('minute') + 12 * 60;
+}
+
+/**
  * The cases that broke the sidebar: an anonymous 0-second call whose start a skewed clock puts
  * in the future, a 10-hour call with a 4,000-character summary and long, emoji and many topics,
  * a long international number, a missed call two months ago, an expired recording, several
@@ -193,7 +212,7 @@ export function hostileCalls(now: number = Date.now()): CallEntry[] {
       durationSeconds: 0,
       agentName: null
     }),
-    at(1, 26 * 60, {
+    at(1, minutesSinceYesterdayNoon(now), {
       durationSeconds: 36_000,
       summary: longSummary,
       sentiment: 'NEGATIVE',

@@ -8,7 +8,7 @@ import type { CallEntry } from '../../../force-app/timeline/lwc/callTimeline/cal
 import { REPO_ROOT } from '../../core/paths';
 import { BUNDLE_DIR, BUNDLE_FILE } from './paths';
 import { type Language, loadLabels } from './labels';
-import { RECORD_ID, hostileCalls, sampleCalls } from './sample-calls';
+import { RECORD_ID, TIME_ZONE, hostileCalls, sampleCalls } from './sample-calls';
 
 const SLDS_ASSETS = path.join(
   REPO_ROOT,
@@ -103,7 +103,7 @@ export function pageHtml(scenario: Scenario, origin: string): string {
   const state = {
     recordId: scenario.hasRecord ? RECORD_ID : '',
     locale: scenario.language === 'nl' ? 'nl-NL' : 'en-US',
-    timeZone: 'Europe/Amsterdam',
+    timeZone: TIME_ZONE,
     labels,
     calls: scenario.calls,
     canListen: scenario.canListen,

@@ -64,10 +64,7 @@ export default class RinkelOperations extends LightningElement {
     try {
       const result = await retryFailed();
       const selected = result.selected ?? 0;
-      this.message =
-        selected === 0
-          ? LABELS.retryNone
-          : formatLabel(LABELS.retryResult, String(result.retried ?? 0), String(selected));
+      this.message = selected === 0 ? LABELS.retryNone : formatLabel(LABELS.retryResult, String(result.retried ?? 0), String(selected));
       await this.load();
     } catch (error) {
       this.errorText = formatLabel(LABELS.loadError, errorMessage(error));
