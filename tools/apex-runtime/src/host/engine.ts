@@ -162,38 +162,43 @@ function writeAtomic(file: string, data: Buffer | string): void {
   fs.renameSync(tmp, file);
 }
 
-/** Plain JSON of a runtime value, as the REST API and Lightning would show it. */
-export function toJson(v: unknown): unknown {
+/**
+ * Plain JSON of a runtime value, as the pages and tests read it. Datetimes in the ISO form
+ * JSON.serialize writes. `obj` decides what an Apex object becomes.
+ */
+export function toJson(v: unknown, obj?: (o: AObj) => unknown): unknown {
+  const rec = (x: unknown): unknown => toJson(x, obj);
   if (v === null || v === undefined) return null;
   if (typeof v === 'string' || typeof v === 'boolean') return v;
   if (typeof v === 'number') return v;
   if (typeof v === 'bigint') return Number(v);
   if (v instanceof ADecimal) return Number(v.toString());
   if (v instanceof ADouble) return v.v;
-  if (v instanceof ADatetime) return new Date(v.ms).toISOString().replace('Z', '+0000');
+  if (v instanceof ADatetime) return new Date(v.ms).toISOString();
   if (v instanceof ADate) return new Date(v.days * 86400000).toISOString().slice(0, 10);
   if (v instanceof ATime) return new Date(v.ms).toISOString().slice(11, 23) + 'Z';
   if (v instanceof ABlob) return v.b.toString('base64');
   if (v instanceof AEnum) return v.name;
-  if (v instanceof AList || v instanceof ASet)
-    return (v instanceof AList ? v.a : [...v.m.values()]).map(toJson);
+  if (v instanceof AList) return v.a.map(rec);
+  if (v instanceof ASet) return [...v.m.values()].map(rec);
   if (v instanceof AMap) {
     const o: Record<string, unknown> = {};
-    for (const [, [k, x]] of v.m) o[String(k)] = toJson(x);
+    for (const [, [k, x]] of v.m) o[String(k)] = rec(x);
     return o;
   }
   if (v instanceof SObj) {
     const o: Record<string, unknown> = {};
     for (const [k, x] of v.f) {
       const name = v.names.get(k) ?? k;
-      if (x instanceof AList) o[name] = { totalSize: x.a.length, done: true, records: toJson(x) };
-      else o[name] = toJson(x);
+      if (x instanceof AList) o[name] = { totalSize: x.a.length, done: true, records: rec(x) };
+      else o[name] = rec(x);
     }
     return o;
   }
   if (v instanceof AObj) {
+    if (obj) return obj(v);
     const o: Record<string, unknown> = {};
-    for (const [k, x] of v.f) o[(v.cls as ClassRt).fields?.get(k)?.name ?? k] = toJson(x);
+    for (const [k, x] of v.f) o[(v.cls as ClassRt).fields?.get(k)?.name ?? k] = rec(x);
     return o;
   }
   return String(v);
@@ -833,10 +838,7 @@ export class Engine {
           return rtm.lib.typed(rtm.ip, node, t, false, HOST_POS);
         });
         const ret = rtm.ip.invoke(cls, found, null, args, HOST_POS);
-        value =
-          found.ret === null
-            ? null
-            : JSON.parse(rtm.lib.jsonSerialize(rtm.ip, ret, true, false, HOST_POS));
+        value = found.ret === null ? null : this.auraJson(ret);
       });
     } catch (e) {
       if (!(e instanceof Unsupported)) throw e;
@@ -862,6 +864,26 @@ export class Engine {
       );
     }
     return { ok: true, value };
+  }
+
+  /**
+   * Lightning's serialization of a return value ("Returning Data from an Apex Server-Side
+   * Controller"): of an Apex object "only the values of public instance properties and methods
+   * annotated with @AuraEnabled are serialized and returned".
+   */
+  private auraJson(v: unknown): unknown {
+    const ip = this.rtm.ip;
+    return toJson(v, (o) => {
+      const out: Record<string, unknown> = {};
+      for (let c: ClassRt | null | undefined = o.cls as ClassRt; c; c = c.superCls)
+        for (const f of c.fields.values()) {
+          if (f.mods.set.has('static') || !f.mods.annotations.some((a) => a.name === 'auraenabled'))
+            continue;
+          if (f.name in out) continue;
+          out[f.name] = this.auraJson(ip.getField(o, f.name, f.key, HOST_POS));
+        }
+      return out;
+    });
   }
 
   query(soql: string): Record<string, unknown>[] {
