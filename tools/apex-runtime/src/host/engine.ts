@@ -685,6 +685,7 @@ export class Engine {
     const changed = rtm.db.journal.length > 0;
     rtm.db.journal = [];
     rtm.ip.frames = [];
+    for (const j of rtm.org.jobs) if (j.done) rtm.lib.platform.async.jobs.delete(j.id);
     rtm.org.jobs = rtm.org.jobs.filter((j) => !j.done);
     for (const s of rtm.org.scheduled) if (!s.done) this.schedules.push({ id: s.id, job: s.job });
     rtm.org.scheduled = [];
@@ -756,6 +757,7 @@ export class Engine {
   rest(req: RestRequestIn): RestResponseOut {
     const guest = this.users.get('guest')!;
     this.begin();
+    const mark = this.rtm.db.mark();
     try {
       const r = dispatchRest(this.rtm, {
         method: req.method,
@@ -777,6 +779,10 @@ export class Engine {
         };
       }
       return { status: r.statusCode, headers: r.headers, body: r.body };
+    } catch (e) {
+      // a runtime defect: the request's writes are undone, the caller gets the error
+      this.rtm.db.rollbackTo(mark);
+      throw e;
     } finally {
       this.end('rest');
     }
@@ -950,7 +956,9 @@ export class Engine {
         : d.body instanceof ABlob
           ? new Uint8Array(d.body.b)
           : new Uint8Array(Buffer.from(String(d.body), 'utf8'));
-    const timeoutMs = typeof d.timeout === 'number' && d.timeout > 0 ? d.timeout : 10000;
+    // "Callout Limits and Limitations": 10 s unless set, at most 120,000 ms
+    const timeoutMs =
+      typeof d.timeout === 'number' && d.timeout > 0 ? Math.min(d.timeout, 120000) : 10000;
     const r = this.hooks.callout({
       method: String(d.method ?? 'GET').toUpperCase(),
       url: base.replace(/\/+$/, '') + m[2],
