@@ -909,6 +909,12 @@ export class Engine {
       ) as AList | number;
       if (typeof r === 'number') return [{ expr0: r }];
       return r.a.map((x) => toJson(x) as Record<string, unknown>);
+    } catch (e) {
+      if (e instanceof Unsupported)
+        throw new Error(`the local org cannot run this query (${e.what}): ${soql}`);
+      if (e instanceof ApexThrow || e instanceof Uncatchable)
+        throw new Error(`${exceptionToString(e.ex)} in the query: ${soql}`);
+      throw e;
     } finally {
       rtm.ip.frames = [];
     }
