@@ -11,6 +11,8 @@ import { startLocalOrg, type LocalOrg } from '../src/host/index';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const FIXTURES = path.join(ROOT, 'scripts', 'testing', 'fixtures', 'rinkel');
+// parsed Apex shared by the host tests (keyed on each file's content, so never stale)
+const CACHE_DIR = path.join(os.tmpdir(), 'rinkel-local-org-test-cache');
 const API_KEY = 'local-org-test-key';
 
 jest.setTimeout(120_000);
@@ -36,7 +38,8 @@ beforeAll(async () => {
     packageDirs: ['config/dev-org'],
     stateDir,
     namedCredentialUrls: { Rinkel_API: fake.baseUrl },
-    credentialSecrets: { ApiKey: API_KEY }
+    credentialSecrets: { ApiKey: API_KEY },
+    cacheDir: CACHE_DIR
   });
   org.onCommit((c) => commits.push(c));
   org.onEvent((m) => events.push({ channel: m.channel, payload: m.data.payload }));

@@ -60,6 +60,8 @@ export interface EngineConfig {
   speed: number;
   namedCredentialUrls: Record<string, string>;
   credentialSecrets: Record<string, string>;
+  /** where the parse cache lives; `<stateDir>/cache` unless given */
+  cacheDir?: string;
 }
 
 export interface OutboundRequest {
@@ -114,6 +116,17 @@ export interface RestResponseOut {
   status: number;
   headers: Record<string, string>;
   body: Uint8Array;
+}
+
+export interface OrgStatus {
+  /** Queueables and batches waiting to run */
+  queued: number;
+  /** the same, each with its class and when it may run (org time) */
+  jobs: { id: string; name: string; runAt: string }[];
+  scheduled: { name: string; nextRun: string }[];
+  eventsPending: number;
+  /** the org's clock */
+  clock: string;
 }
 
 export type AuraResult =
@@ -223,7 +236,7 @@ export class Engine {
     readonly hooks: EngineHooks
   ) {
     this.stateFile = path.join(cfg.stateDir, 'org-state.bin');
-    this.cacheFile = path.join(cfg.stateDir, 'cache', 'apex-ast.bin');
+    this.cacheFile = path.join(cfg.cacheDir ?? path.join(cfg.stateDir, 'cache'), 'apex-ast.bin');
   }
 
   /** The org's clock: real time since start, times the speed, from where the org last stopped. */
@@ -1257,12 +1270,7 @@ export class Engine {
     return n;
   }
 
-  status(): {
-    queued: number;
-    scheduled: { name: string; nextRun: string }[];
-    eventsPending: number;
-    clock: string;
-  } {
+  status(): OrgStatus {
     const rtm = this.rtm;
     const p = rtm.lib.platform;
     const scheduled: { name: string; nextRun: string }[] = [];
@@ -1276,9 +1284,23 @@ export class Engine {
         nextRun: next instanceof ADatetime ? new Date(next.ms).toISOString() : ''
       });
     }
+    const jobs = rtm.org.jobs
+      .filter((j) => !j.done)
+      .map((j) => ({
+        id: j.id,
+        name: this.jobName(j.job),
+        runAt: new Date(this.dueAt(j.id)).toISOString()
+      }));
+    for (const b of rtm.org.batches)
+      if (!b.done)
+        jobs.push({
+          id: b.id,
+          name: this.jobName(b.job),
+          runAt: new Date(this.now()).toISOString()
+        });
     return {
-      queued:
-        rtm.org.jobs.filter((j) => !j.done).length + rtm.org.batches.filter((b) => !b.done).length,
+      queued: jobs.length,
+      jobs,
       scheduled,
       eventsPending:
         p.bus.pending.length + [...p.bus.subs.values()].reduce((n, s) => n + s.queue.length, 0),
