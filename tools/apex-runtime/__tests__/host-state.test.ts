@@ -163,3 +163,17 @@ test('on a clock sped up to an hour a second, the hourly reconciliation runs and
   expect(listed.length).toBeGreaterThan(0);
   await close(org);
 });
+
+test('an unreadable state file stops the start with the fix, and is left as it was', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-org-broken-'));
+  try {
+    const file = path.join(dir, 'org-state.bin');
+    fs.writeFileSync(file, 'not a state file');
+    await expect(start({ stateDir: dir })).rejects.toThrow(
+      /state file .*org-state\.bin cannot be read .*start with --reset to begin again/
+    );
+    expect(fs.readFileSync(file, 'utf8')).toBe('not a state file');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
