@@ -222,6 +222,8 @@ export class Engine {
   private clockBase = Date.now();
   private realBase = Date.now();
   private touched = new Set<string>();
+  /** events published during the current delivery, by event object */
+  private published = new Map<string, number>();
   private dirty = false;
   private retryAt = 0;
   private schedules: Schedule[] = [];
@@ -351,6 +353,8 @@ export class Engine {
       return dml(ip, op, v, ext, allOrNone, at, mode);
     };
     rtm.lib.platform.bus.onPublished = (batch) => {
+      for (const e of batch)
+        this.published.set(e.obj.name, (this.published.get(e.obj.name) ?? 0) + 1);
       for (const e of batch)
         this.hooks.event({
           channel: `/event/${e.obj.name}`,
@@ -1041,8 +1045,10 @@ export class Engine {
     const waiting = [...p.bus.subs.values()].some((s) => s.queue.length && s.status === 'Running');
     if (p.bus.pending.length || (waiting && now >= this.retryAt)) {
       this.begin();
+      this.published.clear();
       try {
         events.deliverEvents(lib, rtm.ip, HOST_POS);
+        this.logDelivery();
       } catch (e) {
         if (!(e instanceof Unsupported)) throw e;
         // an event trigger failed in a way the runtime does not model: its batch is dropped
@@ -1087,6 +1093,25 @@ export class Engine {
     }
     this.schedules = this.schedules.filter((s) => rtm.db.rowById(s.id));
     return false;
+  }
+
+  /** One line per delivered event type: how many, to which triggers, as which user. */
+  private logDelivery(): void {
+    const rtm = this.rtm;
+    const p = rtm.lib.platform;
+    for (const [type, n] of this.published) {
+      const o = rtm.project.schema.get(type);
+      const to = rtm.db.triggers
+        .filter((t) => t.object === o?.key && t.events.has('after insert'))
+        .map((t) => {
+          const user = p.subscriberConfig(t.decl.name).user ?? 'Automated Process';
+          return `${t.decl.name} (as ${user})`;
+        });
+      this.hooks.log(
+        `event ${type} ×${n} published` + (to.length ? `, delivered to ${to.join(', ')}` : '')
+      );
+    }
+    this.published.clear();
   }
 
   /** When the job may run: its enqueue time plus its minimum delay. */
