@@ -339,6 +339,7 @@ export class Engine {
     org.clock = () => this.now();
     rtm.db.now = () => this.now();
     org.hostCallout = (ip, req, at) => this.callout(ip, req, at);
+    org.hostRollback = (marks) => this.dropQueued(marks);
     // setEventProcessingUser: the webhook trigger runs as the integration user, 200 a batch
     rtm.lib.platform.md.subscriberConfigs.set(TRIGGER_NAME.toLowerCase(), {
       user: SEED_USERS.find((u) => u.key === 'integration')!.username,
@@ -1093,6 +1094,25 @@ export class Engine {
     }
     this.schedules = this.schedules.filter((s) => rtm.db.rowById(s.id));
     return false;
+  }
+
+  /** A rolled-back transaction's queued jobs, schedules and batches never run. */
+  private dropQueued(marks: { jobs: number; scheduled: number; batches: number }): void {
+    const rtm = this.rtm;
+    const db = rtm.db;
+    const p = rtm.lib.platform;
+    for (const j of rtm.org.jobs.splice(marks.jobs)) {
+      const sig = p.async.jobs.get(j.id)?.options.signature;
+      if (sig) p.async.signatures.delete(sig);
+      p.async.jobs.delete(j.id);
+      db.table('asyncapexjob').delete(j.id);
+    }
+    for (const s of rtm.org.scheduled.splice(marks.scheduled)) {
+      const detail = db.rowById(s.id)?.row.get('cronjobdetailid');
+      if (typeof detail === 'string') db.table('cronjobdetail').delete(detail);
+      db.table('crontrigger').delete(s.id);
+    }
+    for (const b of rtm.org.batches.splice(marks.batches)) db.table('asyncapexjob').delete(b.id);
   }
 
   /** One line per delivered event type: how many, to which triggers, as which user. */
