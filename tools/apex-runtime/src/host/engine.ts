@@ -21,7 +21,13 @@ import { dispatchRest } from '../platform/rest';
 import { loadSecurityMeta, STANDARD_PROFILES, type UserContext } from '../platform/security';
 import * as asyncApex from '../platform/async';
 import * as events from '../platform/events';
-import { runTransaction, type TxKind } from '../platform/tx';
+import {
+  asyncMark,
+  dropQueuedSince,
+  runTransaction,
+  type AsyncMark,
+  type TxKind
+} from '../platform/tx';
 import { nextFireTime } from '../stdlib';
 import {
   ABlob,
@@ -339,7 +345,6 @@ export class Engine {
     org.clock = () => this.now();
     rtm.db.now = () => this.now();
     org.hostCallout = (ip, req, at) => this.callout(ip, req, at);
-    org.hostRollback = (marks) => this.dropQueued(marks);
     // setEventProcessingUser: the webhook trigger runs as the integration user, 200 a batch
     rtm.lib.platform.md.subscriberConfigs.set(TRIGGER_NAME.toLowerCase(), {
       user: SEED_USERS.find((u) => u.key === 'integration')!.username,
@@ -1102,13 +1107,10 @@ export class Engine {
    * writes are undone (runTransaction rolls back only Apex exceptions), what it queued is dropped,
    * and the reason is returned for the log. The org goes on with the next piece of work.
    */
-  private stopped(
-    e: unknown,
-    mark: { db: number; jobs: number; scheduled: number; batches: number }
-  ): string {
+  private stopped(e: unknown, mark: { db: number; queued: AsyncMark }): string {
     const rtm = this.rtm;
     rtm.db.rollbackTo(mark.db);
-    this.dropQueued(mark);
+    dropQueuedSince(rtm.lib, mark.queued);
     rtm.org.running = null;
     rtm.org.runningBatch = false;
     rtm.org.runningScheduled = false;
@@ -1122,33 +1124,8 @@ export class Engine {
     })`;
   }
 
-  private mark(): { db: number; jobs: number; scheduled: number; batches: number } {
-    const org = this.rtm.org;
-    return {
-      db: this.rtm.db.mark(),
-      jobs: org.jobs.length,
-      scheduled: org.scheduled.length,
-      batches: org.batches.length
-    };
-  }
-
-  /** A rolled-back transaction's queued jobs, schedules and batches never run. */
-  private dropQueued(marks: { jobs: number; scheduled: number; batches: number }): void {
-    const rtm = this.rtm;
-    const db = rtm.db;
-    const p = rtm.lib.platform;
-    for (const j of rtm.org.jobs.splice(marks.jobs)) {
-      const sig = p.async.jobs.get(j.id)?.options.signature;
-      if (sig) p.async.signatures.delete(sig);
-      p.async.jobs.delete(j.id);
-      db.table('asyncapexjob').delete(j.id);
-    }
-    for (const s of rtm.org.scheduled.splice(marks.scheduled)) {
-      const detail = db.rowById(s.id)?.row.get('cronjobdetailid');
-      if (typeof detail === 'string') db.table('cronjobdetail').delete(detail);
-      db.table('crontrigger').delete(s.id);
-    }
-    for (const b of rtm.org.batches.splice(marks.batches)) db.table('asyncapexjob').delete(b.id);
+  private mark(): { db: number; queued: AsyncMark } {
+    return { db: this.rtm.db.mark(), queued: asyncMark(this.rtm.lib) };
   }
 
   /** One line per delivered event type: how many, to which triggers, as which user. */

@@ -33,6 +33,7 @@ import { ApexThrow, Uncatchable, Unsupported } from '../errors';
 import { T_STRING, exceptionToString, type ClassRt } from '../interp';
 import type { Runtime } from '../runner';
 import type { UserContext } from './security';
+import { asyncMark, dropQueuedSince } from './tx';
 import { ABlob } from '../values';
 
 export const APEX_REST_PREFIX = '/services/apexrest';
@@ -215,11 +216,7 @@ export function dispatchRest(rtm: Runtime, call: RestCall): RestResult {
   org.inTest = false;
   const before = rtm.db.snapshot();
   const eventMark = lib.platform.bus.mark();
-  const asyncMark = {
-    jobs: org.jobs.length,
-    scheduled: org.scheduled.length,
-    batches: org.batches.length
-  };
+  const queued = asyncMark(lib);
   const at: Pos = { line: m.line, col: m.col } as Pos;
   try {
     const req = lib.restRequest();
@@ -273,11 +270,10 @@ export function dispatchRest(rtm: Runtime, call: RestCall): RestResult {
     return { statusCode: typeof code === 'number' ? code : 200, headers, body: out };
   } catch (e) {
     rtm.db.restore(before);
-    if (call.hosted) {
-      // the host runs what a request leaves behind: none of it when the request failed
-      lib.platform.bus.discardAfterCommit(eventMark);
-      org.hostRollback?.(asyncMark);
-    }
+    // a failed request is a rolled-back transaction: nothing it queued or published after
+    // commit is left for anyone to run
+    lib.platform.bus.discardAfterCommit(eventMark);
+    dropQueuedSince(lib, queued);
     if (e instanceof Unsupported) return empty(500, `${e.what} at ${e.where}`);
     if (e instanceof ApexThrow || e instanceof Uncatchable) {
       const ex = e.ex;

@@ -58,6 +58,53 @@ export function limitValues(kind: TxKind): LimitValues {
   };
 }
 
+/** The async work queued when a transaction began (the entries themselves, not their count). */
+export interface AsyncMark {
+  jobs: Set<object>;
+  scheduled: Set<object>;
+  batches: Set<object>;
+}
+
+export function asyncMark(lib: Library): AsyncMark {
+  const org = lib.org;
+  return {
+    jobs: new Set(org.jobs),
+    scheduled: new Set(org.scheduled),
+    batches: new Set(org.batches)
+  };
+}
+
+/**
+ * "Queueable Apex": "If an Apex transaction rolls back, any queueable jobs queued for execution
+ * by the transaction aren't processed"; a schedule or batch it started is a record it would have
+ * committed ("Apex Transactions"). So what was queued since the mark and has not run is dropped
+ * with its AsyncApexJob, CronTrigger and CronJobDetail rows (seeded outside the undo journal), and
+ * a dropped job's duplicate signature is free again. The same in tests and in the local org.
+ */
+export function dropQueuedSince(lib: Library, mark: AsyncMark): void {
+  const org = lib.org;
+  const db = org.db;
+  const p = lib.platform;
+  const isNew = <T extends { done: boolean }>(had: Set<object>, e: T): boolean =>
+    !had.has(e) && !e.done;
+  for (const j of org.jobs.filter((e) => isNew(mark.jobs, e))) {
+    const sig = p.async.jobs.get(j.id)?.options.signature;
+    if (sig) p.async.signatures.delete(sig);
+    p.async.jobs.delete(j.id);
+    db.table('asyncapexjob').delete(j.id);
+  }
+  org.jobs = org.jobs.filter((e) => !isNew(mark.jobs, e));
+  for (const s of org.scheduled.filter((e) => isNew(mark.scheduled, e))) {
+    const detail = db.rowById(s.id)?.row.get('cronjobdetailid');
+    if (typeof detail === 'string') db.table('cronjobdetail').delete(detail);
+    db.table('crontrigger').delete(s.id);
+  }
+  org.scheduled = org.scheduled.filter((e) => !isNew(mark.scheduled, e));
+  for (const b of org.batches.filter((e) => isNew(mark.batches, e)))
+    db.table('asyncapexjob').delete(b.id);
+  org.batches = org.batches.filter((e) => !isNew(mark.batches, e));
+}
+
 export interface TxResult {
   /** the exception that ended the transaction (rolled back), or null */
   error: ApexThrow | Uncatchable | null;
@@ -66,7 +113,8 @@ export interface TxResult {
 /**
  * Runs fn as a new transaction of the given kind. Limits, callouts and the uncommitted-work
  * flag of the caller are restored afterwards; an exception (catchable or not) rolls back the
- * transaction's DML and its publish-after-commit events and is returned, not thrown.
+ * transaction's DML, its publish-after-commit events and the async work it queued, and is
+ * returned, not thrown.
  */
 export function runTransaction(
   lib: Library,
@@ -102,11 +150,7 @@ export function runTransaction(
   p.txStack.push(kind);
   const mark = org.db.mark();
   const eventMark = p.bus.mark();
-  const asyncMark = {
-    jobs: org.jobs.length,
-    scheduled: org.scheduled.length,
-    batches: org.batches.length
-  };
+  const queued = asyncMark(lib);
   const depth = ip.frames.length;
   let error: ApexThrow | Uncatchable | null = null;
   try {
@@ -116,7 +160,7 @@ export function runTransaction(
     ip.frames.length = depth;
     org.db.rollbackTo(mark);
     p.bus.discardAfterCommit(eventMark);
-    org.hostRollback?.(asyncMark);
+    dropQueuedSince(lib, queued);
     error = e;
   } finally {
     p.txStack.pop();
