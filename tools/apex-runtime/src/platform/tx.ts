@@ -58,7 +58,11 @@ export function limitValues(kind: TxKind): LimitValues {
   };
 }
 
-/** The async work queued when a transaction began (the entries themselves, not their count). */
+/**
+ * The async work queued when a transaction began: the entries themselves, not their count, since
+ * System.abortJob removes a schedule from the list during a transaction and the host compacts the
+ * lists between transactions.
+ */
 export interface AsyncMark {
   jobs: Set<object>;
   scheduled: Set<object>;
