@@ -68,7 +68,13 @@ function readXml(file: string): Record<string, unknown> {
   return (key ? doc[key] : {}) as Record<string, unknown>;
 }
 
-export function loadProject(root: string, extra: string[]): ProjectFiles {
+export interface LoadOptions {
+  /** parses one Apex source (the local org's host passes a cached parser) */
+  parse?: (source: string, file: string) => TypeDecl;
+}
+
+export function loadProject(root: string, extra: string[], opts: LoadOptions = {}): ProjectFiles {
+  const parse = opts.parse ?? parseApex;
   const files: string[] = [];
   for (const d of packageDirs(root, extra)) walk(d, files);
   const rel = (f: string): string => path.relative(root, f);
@@ -154,8 +160,8 @@ export function loadProject(root: string, extra: string[]): ProjectFiles {
   const classes: TypeDecl[] = [];
   const triggers: TypeDecl[] = [];
   for (const f of files) {
-    if (f.endsWith('.cls')) classes.push(parseApex(fs.readFileSync(f, 'utf8'), rel(f)));
-    else if (f.endsWith('.trigger')) triggers.push(parseApex(fs.readFileSync(f, 'utf8'), rel(f)));
+    if (f.endsWith('.cls')) classes.push(parse(fs.readFileSync(f, 'utf8'), rel(f)));
+    else if (f.endsWith('.trigger')) triggers.push(parse(fs.readFileSync(f, 'utf8'), rel(f)));
   }
   const parseMs = Date.now() - t0;
 

@@ -110,6 +110,11 @@ export interface OrgState {
   runningBatch: boolean;
   publishImmediate: number;
   running: { id: string; job: AObj; finalizer: AObj | null; inFinalizer: boolean } | null;
+  /**
+   * Hosting (src/host): outside a test, a callout nobody mocks is made by this function, which
+   * returns the HttpResponse. Never set while tests run.
+   */
+  hostCallout?: ((ip: Interp, req: HostObj, at: Pos) => HostObj) | null;
   savedLimits: {
     queries: number;
     dml: number;
@@ -566,19 +571,21 @@ export class Library implements Host {
     if (!this.org.httpMock) {
       // the callout would be made: its named credential is resolved first (platform/callouts.ts)
       callouts.checkNamedCredential(this, ip, req, at);
-      if (!this.org.inTest)
+      if (this.org.inTest)
+        ip.throwEx(
+          'System.CalloutException',
+          'Methods defined as TestMethod do not support Web service callouts',
+          at
+        );
+      if (!this.org.hostCallout)
         return this.u(ip, 'a real HTTP callout (the runtime has no network access)', at);
-      ip.throwEx(
-        'System.CalloutException',
-        'Methods defined as TestMethod do not support Web service callouts',
-        at
-      );
     }
     this.org.callouts++;
     if (this.org.callouts > 100)
       throw new Uncatchable(
         ip.makeException('System.LimitException', 'Too many callouts: 101', at)
       );
+    if (!this.org.httpMock) return this.org.hostCallout!(ip, req, at);
     return ip.callMethod(this.org.httpMock, 'respond', [req], at);
   }
 

@@ -19,9 +19,19 @@ export interface JobOptions {
   signature: string | null;
 }
 
+/**
+ * "Queueable Apex" (Adding Queueable Jobs to the Asynchronous Execution Queue): Developer Edition
+ * and trial orgs cap a chain of queueable jobs at a stack depth of 5 (the initial job and four
+ * chained ones). Only reached outside tests, where chaining is allowed (hosting, src/host).
+ */
+export const DEVELOPER_EDITION_CHAIN_DEPTH = 5;
+
 export class AsyncState {
-  /** per job id: its options and stack depth */
-  jobs = new Map<string, { options: JobOptions; depth: number }>();
+  /** per job id: its options, stack depth, and when and by whom it was enqueued */
+  jobs = new Map<
+    string,
+    { options: JobOptions; depth: number; enqueuedAt?: number; enqueuedBy?: string }
+  >();
   signatures = new Set<string>();
   reset(): void {
     this.jobs = new Map();
@@ -57,12 +67,25 @@ export function enqueueJob(lib: Library, ip: Interp, args: unknown[], at: Pos): 
       return lib.u(ip, `System.enqueueJob with a delay of ${options.minDelay} minutes`, at);
   }
   const running = org.running;
-  if (running?.inFinalizer) return lib.u(ip, 'System.enqueueJob from a Finalizer in a test', at);
-  const depth = 1;
-  if (running) {
+  if (running?.inFinalizer && org.inTest)
+    return lib.u(ip, 'System.enqueueJob from a Finalizer in a test', at);
+  let depth = 1;
+  if (running && org.inTest) {
     // "Queueable Apex": you can't chain queueable jobs in an Apex test; doing so results in an
     // error (the platform's System.AsyncException, see docs/apex-runtime.md).
     ip.throwEx('System.AsyncException', 'Maximum stack depth has been reached.', at);
+  }
+  if (running) {
+    // Outside tests (hosting): a chained job is one deeper than the job that enqueues it, and
+    // the chain stops at the depth AsyncOptions set or the Developer Edition cap ("Queueable
+    // Apex"; "AsyncOptions Class", MaximumQueueableStackDepth).
+    const parent = p.async.jobs.get(running.id);
+    depth = (parent?.depth ?? 1) + 1;
+    const max = parent?.options.maxDepth ?? options.maxDepth;
+    if (depth > DEVELOPER_EDITION_CHAIN_DEPTH || (max !== null && depth > max))
+      ip.throwEx('System.AsyncException', 'Maximum stack depth has been reached.', at);
+    if (options.maxDepth === null && parent?.options.maxDepth != null)
+      options.maxDepth = parent.options.maxDepth;
   }
   org.limits.queueable++;
   if (org.limits.queueable > p.limits().queueable)
@@ -90,7 +113,7 @@ export function enqueueJob(lib: Library, ip: Interp, args: unknown[], at: Pos): 
     TotalJobItems: 0,
     NumberOfErrors: 0
   });
-  p.async.jobs.set(id, { options, depth });
+  p.async.jobs.set(id, { options, depth, enqueuedAt: org.clock(), enqueuedBy: org.userId });
   org.jobs.push({ id, job, afterStart: org.startTestCalled, done: false });
   return id;
 }
@@ -107,62 +130,19 @@ function failureText(r: TxResult): string {
  */
 export function runQueuedJobs(lib: Library, ip: Interp, at: Pos): void {
   const org = lib.org;
-  const db = org.db;
   for (;;) {
     const pending = org.jobs.filter((j) => !j.done);
     if (!pending.length) return;
     if (pending.some((j) => !j.afterStart))
       return lib.u(ip, 'a Queueable enqueued before Test.startTest, run at Test.stopTest', at);
     for (const j of pending) {
-      j.done = true;
-      const row = db.rowById(j.id)!.row;
-      org.running = { id: j.id, job: j.job, finalizer: null, inFinalizer: false };
-      const ctx = new HostObj(
-        rt('system.queueablecontext', 'System.QueueableContext'),
-        'queueablecontext',
-        { id: j.id }
-      );
-      const res = runTransaction(lib, ip, 'queueable', () => {
-        row.set('status', 'Processing');
-        ip.callMethod(j.job, 'execute', [ctx], at);
-      });
-      const sig = lib.platform.async.jobs.get(j.id)?.options.signature;
-      if (sig) lib.platform.async.signatures.delete(sig);
-      row.set('status', res.error ? 'Failed' : 'Completed');
-      if (res.error) {
-        row.set('numberoferrors', 1);
-        row.set('extendedstatus', failureText(res));
-      }
-      row.set('completeddate', new ADatetime(org.clock()));
-      const fin = org.running.finalizer;
-      if (fin) {
-        org.running.inFinalizer = true;
-        const fctx = new HostObj(
-          rt('system.finalizercontext', 'System.FinalizerContext'),
-          'finalizercontext',
-          {
-            id: j.id,
-            result: new AEnum(
-              'System.ParentJobResult',
-              'system.parentjobresult',
-              res.error ? 'UNHANDLED_EXCEPTION' : 'SUCCESS',
-              res.error ? 1 : 0
-            ),
-            exception: res.error?.ex ?? null
-          }
+      const { res, fr } = runJob(lib, ip, j, at);
+      if (fr?.error)
+        return lib.u(
+          ip,
+          `what Test.stopTest does with an exception thrown by a Finalizer (${failureText(fr)})`,
+          at
         );
-        const fr = runTransaction(lib, ip, 'finalizer', () => {
-          ip.callMethod(fin, 'execute', [fctx], at);
-        });
-        org.running = null;
-        if (fr.error)
-          return lib.u(
-            ip,
-            `what Test.stopTest does with an exception thrown by a Finalizer (${failureText(fr)})`,
-            at
-          );
-      }
-      org.running = null;
       if (res.error)
         return lib.u(
           ip,
@@ -173,18 +153,78 @@ export function runQueuedJobs(lib: Library, ip: Interp, at: Pos): void {
   }
 }
 
+/**
+ * Runs one queued job in its own transaction, then its finalizer (if it attached one) in
+ * another; updates the AsyncApexJob row. Used by Test.stopTest and by the local org's host.
+ */
+export function runJob(
+  lib: Library,
+  ip: Interp,
+  j: { id: string; job: AObj; done: boolean },
+  at: Pos
+): { res: TxResult; fr: TxResult | null } {
+  const org = lib.org;
+  const db = org.db;
+  j.done = true;
+  const row = db.rowById(j.id)!.row;
+  org.running = { id: j.id, job: j.job, finalizer: null, inFinalizer: false };
+  const ctx = new HostObj(
+    rt('system.queueablecontext', 'System.QueueableContext'),
+    'queueablecontext',
+    { id: j.id }
+  );
+  const res = runTransaction(lib, ip, 'queueable', () => {
+    row.set('status', 'Processing');
+    ip.callMethod(j.job, 'execute', [ctx], at);
+  });
+  const sig = lib.platform.async.jobs.get(j.id)?.options.signature;
+  if (sig) lib.platform.async.signatures.delete(sig);
+  row.set('status', res.error ? 'Failed' : 'Completed');
+  if (res.error) {
+    row.set('numberoferrors', 1);
+    row.set('extendedstatus', failureText(res));
+  }
+  row.set('completeddate', new ADatetime(org.clock()));
+  const fin = org.running.finalizer;
+  if (fin) {
+    org.running.inFinalizer = true;
+    const fctx = new HostObj(
+      rt('system.finalizercontext', 'System.FinalizerContext'),
+      'finalizercontext',
+      {
+        id: j.id,
+        result: new AEnum(
+          'System.ParentJobResult',
+          'system.parentjobresult',
+          res.error ? 'UNHANDLED_EXCEPTION' : 'SUCCESS',
+          res.error ? 1 : 0
+        ),
+        exception: res.error?.ex ?? null
+      }
+    );
+    const fr = runTransaction(lib, ip, 'finalizer', () => {
+      ip.callMethod(fin, 'execute', [fctx], at);
+    });
+    org.running = null;
+    return { res, fr };
+  }
+  org.running = null;
+  return { res, fr: null };
+}
+
 export function executeBatch(lib: Library, ip: Interp, args: unknown[], at: Pos): unknown {
   const org = lib.org;
   const [job, scopeArg] = args;
   if (job === null || job === undefined) return lib.npe(ip, at);
   if (!(job instanceof AObj) || !lib.implementsStd(ip, job, 'database.batchable'))
     return lib.u(ip, 'Database.executeBatch of a non-Batchable', at);
-  if (org.running || org.runningBatch)
+  if (org.inTest && (org.running || org.runningBatch))
     return lib.u(ip, 'Database.executeBatch from a running Queueable or batch in a test', at);
   const scope = scopeArg === undefined || scopeArg === null ? 200 : (scopeArg as number);
   if (scope < 1 || scope > 2000)
     ip.throwEx('System.InvalidParameterValueException', `Invalid scope: ${scope}`, at);
-  if (org.batches.length) return lib.u(ip, 'a second Database.executeBatch in one test', at);
+  if (org.inTest && org.batches.length)
+    return lib.u(ip, 'a second Database.executeBatch in one test', at);
   const id = org.db.seed('AsyncApexJob', {
     JobType: 'BatchApex',
     Status: 'Queued',

@@ -22,7 +22,7 @@ export const MAX_RETRIES = 9;
 /** PEDG "Configure the User and Batch Size for Your Platform Event Trigger": default 2,000. */
 export const DEFAULT_BATCH_SIZE = 2000;
 
-interface BusEvent {
+export interface BusEvent {
   seq: number;
   obj: ObjMeta;
   event: SObj;
@@ -54,6 +54,8 @@ export class TestEventBus {
   published = 0;
   subs = new Map<TriggerRt, Subscriber>();
   delivering = false;
+  /** Hosting (src/host): told of every batch of events as it is published, replay IDs set. */
+  onPublished: ((events: BusEvent[]) => void) | null = null;
 
   reset(): void {
     this.pending = [];
@@ -273,6 +275,7 @@ export function deliverEvents(lib: Library, ip: Interp, at: Pos): void {
         e.event.put('createddate', 'CreatedDate', new ADatetime(lib.org.clock()));
         e.event.put('createdbyid', 'CreatedById', lib.org.userId);
       }
+      if (batch.length) bus.onPublished?.(batch);
       runCallbacks(lib, ip, batch, 'success', at);
       for (const t of lib.org.db.triggers) {
         const sub = subscriber(lib, t);

@@ -47,6 +47,12 @@ export interface RestCall {
   remoteAddress?: string;
   /** the running user (a User Id); the runtime's default user otherwise */
   userId?: string;
+  /**
+   * Hosting (src/host): the host resets the transaction state itself and runs the async Apex and
+   * platform events the request leaves behind, so they are kept instead of being reported
+   * unsupported.
+   */
+  hosted?: boolean;
 }
 
 export interface RestResult {
@@ -204,7 +210,7 @@ export function dispatchRest(rtm: Runtime, call: RestCall): RestResult {
       userName: String(row.get('username') ?? '')
     });
   }
-  rtm.resetTransaction();
+  if (!call.hosted) rtm.resetTransaction();
   rtm.resetStatics();
   org.inTest = false;
   const before = rtm.db.snapshot();
@@ -242,7 +248,7 @@ export function dispatchRest(rtm: Runtime, call: RestCall): RestResult {
       org.scheduled.filter((j) => !j.done).length +
       org.batches.filter((j) => !j.done).length +
       lib.platform.bus.pending.length;
-    if (later)
+    if (later && !call.hosted)
       return empty(
         500,
         `async Apex or platform events after a REST call (${later} pending; its DML is kept)`

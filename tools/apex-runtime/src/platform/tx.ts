@@ -14,7 +14,15 @@ export const NOT_MINE = Symbol('not-mine');
 
 /** What kind of transaction is running; decides the limit values. */
 export type TxKind =
-  'test' | 'queueable' | 'batch' | 'schedule' | 'finalizer' | 'event' | 'callback';
+  | 'test'
+  | 'queueable'
+  | 'batch'
+  | 'schedule'
+  | 'finalizer'
+  | 'event'
+  | 'callback'
+  /** a request served by the local org's host (REST, @AuraEnabled): synchronous limits */
+  | 'request';
 
 export interface LimitValues {
   queries: number;

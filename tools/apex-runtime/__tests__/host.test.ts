@@ -1,0 +1,112 @@
+/**
+ * The local org (src/host): the product's own Apex hosted outside tests. Each case checks what a
+ * user of `npm start` would see: a webhook posted to the Site ends as one Task on the sample
+ * Weborder, fetched from a real HTTP fake of Rinkel; a wrong token changes nothing.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { FakeRinkel } from '../../../scripts/testing/fake-rinkel';
+import { startLocalOrg, type LocalOrg } from '../src/host/index';
+
+const ROOT = path.join(__dirname, '..', '..', '..');
+const FIXTURES = path.join(ROOT, 'scripts', 'testing', 'fixtures', 'rinkel');
+const API_KEY = 'local-org-test-key';
+
+jest.setTimeout(120_000);
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
+
+function fixture(name: string): Json {
+  return JSON.parse(fs.readFileSync(path.join(FIXTURES, name), 'utf8')) as Json;
+}
+
+let fake: FakeRinkel;
+let org: LocalOrg;
+let stateDir: string;
+const commits: { kind: string; objects: string[] }[] = [];
+
+beforeAll(async () => {
+  fake = await FakeRinkel.start({ apiKey: API_KEY });
+  stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-org-'));
+  org = await startLocalOrg({
+    root: ROOT,
+    packageDirs: ['config/dev-org'],
+    stateDir,
+    namedCredentialUrls: { Rinkel_API: fake.baseUrl },
+    credentialSecrets: { ApiKey: API_KEY }
+  });
+  org.onCommit((c) => commits.push(c));
+});
+
+afterAll(async () => {
+  await org?.close();
+  await fake?.close();
+  fs.rmSync(stateDir, { recursive: true, force: true });
+});
+
+function webhook(event: string, token: string, body: unknown): ReturnType<LocalOrg['rest']> {
+  return org.rest({
+    method: 'POST',
+    path: `/services/apexrest/rinkel/v1/${event}?token=${encodeURIComponent(token)}`,
+    headers: { 'Content-Type': 'application/json' },
+    body: Buffer.from(JSON.stringify(body)),
+    remoteAddress: '127.0.0.1'
+  });
+}
+
+test('the fresh org holds the sample Weborders with their E.164 numbers and the setup users', () => {
+  const names = org.weborders.map((w) => w.name);
+  expect(names).toEqual(['WO-10001', 'WO-10002', 'WO-10003', 'WO-10004', 'WO-10005', 'WO-10006']);
+  // the Weborder trigger ran on insert and filled the phone index
+  expect(org.weborders.find((w) => w.name === 'WO-10001')?.e164).toBe('+31612345678');
+  expect(org.users.agent.username).toBe('agent@rinkel.local');
+  expect(org.users.agent.rinkelUserId).toBeTruthy();
+  expect(org.secrets.generatedNow).toBe(true);
+  expect(org.secrets.webhookSecret.length).toBeGreaterThanOrEqual(32);
+});
+
+test('a callEnd posted to the Site ends as one Task on the Weborder, fetched from Rinkel', async () => {
+  const callEnd = fixture('callEnd.json');
+  const cdr = fixture('call-detail-record.documented.json').data as Json;
+  cdr.callId = callEnd.id;
+  cdr.externalNumber.e164 = '+31612345678';
+  fake.callDetailRecords.push(cdr);
+
+  const res = await webhook('callEnd', org.secrets.webhookSecret, callEnd);
+  expect(res.status).toBe(200);
+  expect(JSON.parse(res.body.toString('utf8'))).toEqual({ ok: true });
+  await org.settle();
+
+  // the queued CDR fetch called the fake over HTTP with the External Credential's header
+  const fetches = fake.requestsTo('GET', `/v1/call-detail-records/by-call-id/${callEnd.id}`);
+  expect(fetches).toHaveLength(1);
+  expect(fetches[0]!.apiKey).toBe(API_KEY);
+  const tasks = await org.query(
+    `SELECT Id, WhatId, CallDurationInSeconds, Rinkel_Call_Id__c FROM Task WHERE Rinkel_Call_Id__c = '${callEnd.id}'`
+  );
+  expect(tasks).toHaveLength(1);
+  const wo = org.weborders.find((w) => w.name === 'WO-10001')!;
+  expect(tasks[0]!.WhatId).toBe(wo.id);
+  expect(tasks[0]!.CallDurationInSeconds).toBe(60);
+  expect(commits.some((c) => c.objects.includes('Task'))).toBe(true);
+
+  // the agent sees it on the timeline, through the product's controller
+  const timeline = await org.aura(org.users.agent.username, 'CallTimelineController', 'getCalls', {
+    recordId: wo.id
+  });
+  expect(timeline.ok).toBe(true);
+  const calls = (timeline as { value: { calls: { callId: string; durationSeconds: number }[] } })
+    .value.calls;
+  expect(calls.map((c) => [c.callId, c.durationSeconds])).toEqual([[callEnd.id, 60]]);
+});
+
+test('a webhook with a wrong token gets 401 and changes nothing', async () => {
+  const before = await org.query('SELECT Id FROM Rinkel_Event__c');
+  const res = await webhook('callEnd', 'not-the-secret', fixture('callEnd.json'));
+  expect(res.status).toBe(401);
+  expect(JSON.parse(res.body.toString('utf8'))).toEqual({ error: 'unauthorized' });
+  await org.settle();
+  expect(await org.query('SELECT Id FROM Rinkel_Event__c')).toEqual(before);
+});
