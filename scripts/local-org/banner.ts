@@ -9,14 +9,22 @@ export interface BannerInput {
   stateDir: string;
   /** The file send-test-event and curl read the webhook secret from (relative to the root). */
   secretFile: string;
-  /** The alias send-test-event finds the secret under, when it can find it by itself. */
+  /** Whether send-test-event finds the secret by itself (the alias `local` is the only org). */
   aliasFound: boolean;
+  /** The secret line: in full on the start that generated it, masked after. */
+  secretLine: string;
   root: string;
   speed: number;
 }
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** A path as the user would type it from the project root: relative inside it, absolute outside. */
+export function displayPath(root: string, file: string): string {
+  const relative = path.relative(root, file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative || '.';
 }
 
 function pad(text: string, width: number): string {
@@ -27,14 +35,15 @@ export function bannerLines(input: BannerInput): string[] {
   const { url, org } = input;
   const { timings } = org;
   const site = `${url}/services/apexrest/rinkel/v1`;
-  const stateDir = path.relative(input.root, input.stateDir) || '.';
-  const secretFile = input.secretFile;
-  const token = `$(node -p "require('./${secretFile}').webhookSecret")`;
+  const stateDir = displayPath(input.root, input.stateDir);
+  const secretFile = displayPath(input.root, input.secretFile);
+  const required = path.isAbsolute(secretFile) ? secretFile : `./${secretFile}`;
+  const token = `$(node -p "require('${required}').webhookSecret")`;
   const sample = org.weborders.find((w) => w.e164) ?? org.weborders[0];
   const lines = [
     '',
     "Rinkel for Salesforce · local org (the product's own Apex on the offline runtime, no account needed)",
-    `Ready in ${seconds(input.readyMs)} (project ${timings.fromCache ? 'from cache' : 'parsed'} ${seconds(timings.parseMs)}, org loaded ${seconds(timings.loadMs)})${input.speed === 1 ? '' : `; clock ×${input.speed}`}`,
+    `Ready in ${seconds(input.readyMs)} (org ${seconds(timings.totalMs)}: project ${timings.fromCache ? 'from the cache' : 'parsed'} ${seconds(timings.parseMs)}, state ${seconds(timings.loadMs)})${input.speed === 1 ? '' : `; clock ×${input.speed}`}`,
     '',
     `  Weborders        ${url}/            (Nederlands: ${url}/?lang=nl)`,
     `  Operations       ${url}/operations`,
@@ -64,6 +73,7 @@ export function bannerLines(input: BannerInput): string[] {
     `  curl -s -X POST "${site}/callEnd?token=${token}" \\`,
     `       -H 'Content-Type: application/json' -d '{"id": "1c8b83a7c690084224ec3984515bc1a2", "datetime": "2026-01-05T10:00:00Z", "cause": "ANSWERED"}'`,
     '',
+    input.secretLine,
     `State: ${stateDir}/ (survives a restart; npm start -- --reset starts from the sample data again)`,
     `Users: ${org.users.agent.username} (the pages), ${org.users.admin.username} (Operations), ${org.users.integration.username} (event processing), ${org.users.guest.username} (Site guest)`,
     'Ctrl-C stops everything.'

@@ -158,7 +158,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       reset: options.reset,
       speed: options.speed,
       namedCredentialUrls: { Rinkel_API: fake.baseUrl },
-      credentialSecrets: { apiKey },
+      credentialSecrets: { ApiKey: apiKey },
       log
     });
   } catch (error) {
@@ -347,12 +347,20 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       return;
     }
     if (pathname === '/local/status') {
-      const status = await org.status();
+      const [status, tasks, events] = await Promise.all([
+        org.status(),
+        org.query('SELECT Id FROM Task'),
+        org.query('SELECT Id FROM Rinkel_Event__c')
+      ]);
       sendJson(response, 200, {
         url,
         org: status,
+        counts: { Task: tasks.length, Rinkel_Event__c: events.length },
         users: Object.fromEntries(
-          Object.entries(org.users).map(([key, user]) => [key, user.username])
+          Object.entries(org.users).map(([key, user]) => [
+            key,
+            { username: user.username, name: user.name }
+          ])
         ),
         fake: {
           calls: fake.callDetailRecords.length,
