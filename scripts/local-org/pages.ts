@@ -49,7 +49,6 @@ const TEXT: Record<Language, Record<string, string>> = {
     send: 'Post callEnd + callInsights',
     actingAs: 'Signed in as',
     localOrg: 'Local org',
-    close: 'Close',
     notFound: 'No Weborder with this id.',
     language: 'Nederlands'
   },
@@ -74,7 +73,6 @@ const TEXT: Record<Language, Record<string, string>> = {
     send: 'Verstuur callEnd + callInsights',
     actingAs: 'Ingelogd als',
     localOrg: 'Lokale org',
-    close: 'Sluiten',
     notFound: 'Geen Weborder met dit id.',
     language: 'English'
   }
@@ -238,7 +236,6 @@ export function weborderPage(context: PageContext, row: WeborderRow): string {
 </div>
 <dialog id="call-dialog" aria-label="${t.call}">
   <div id="call-dialog-body" class="slds-p-around_medium"></div>
-  <div class="slds-p-around_small slds-text-align_right"><button class="slds-button slds-button_neutral" id="call-dialog-close">${t.close}</button></div>
 </dialog>`,
     row.id
   );

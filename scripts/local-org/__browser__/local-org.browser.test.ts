@@ -26,6 +26,7 @@ const pageErrors: string[] = [];
 interface Status {
   counts: Record<string, number>;
   users: Record<string, { username: string; name: string }>;
+  fake: { dials: { to: string; deviceId: string }[] };
 }
 
 async function post(pathname: string, body: unknown): Promise<Record<string, unknown>> {
@@ -182,6 +183,41 @@ describe('npm start: the product running locally', () => {
     expect(await calls(timeline).first().locator('.call-agent').count()).toBe(0);
   });
 
+  it('calls back the missed call and calls the Weborder through the fake Rinkel, as the agent', async () => {
+    const timeline = page!.locator('c-call-timeline');
+    const missed = calls(timeline).first();
+    await missed.getByRole('button', { name: /^Actions for / }).click();
+    await missed.getByRole('menuitem', { name: 'Call back' }).click();
+    await page!.waitForFunction(
+      (url) =>
+        fetch(`${url}/local/status`)
+          .then((r) => r.json())
+          .then((s: { fake: { dials: unknown[] } }) => s.fake.dials.length === 1),
+      started?.url,
+      { timeout: 30_000 }
+    );
+    await page!.getByRole('button', { name: 'Call', exact: true }).click();
+    await page!.locator('c-rinkel-call-action .call-action-placed').waitFor({ timeout: 30_000 });
+    const { dials } = (await status()).fake;
+    expect(dials.map((dial) => dial.to)).toEqual(['+31201234567', '+31201234567']);
+    await page!.locator('c-rinkel-call-action').getByRole('button', { name: 'Close' }).click();
+  });
+
+  it("pops the ringing call up for the agent with the caller's Weborder, and opens it", async () => {
+    await page!.goto(`${started?.url ?? ''}/`);
+    await page!.waitForFunction('window.__LOCAL__.streamOpen === true', null, { timeout: 30_000 });
+    const pop = page!.locator('c-rinkel-screen-pop');
+    await pop.locator('.pop-waiting').waitFor({ timeout: 30_000 });
+    await post('/local/calls', { number: '(010) 765 43 21', ring: true, insights: null });
+    await pop.locator('.pop-call').waitFor({ timeout: 30_000 });
+    await expect(text(pop.locator('.pop-headline'))).resolves.toBe(
+      'Incoming call from +31107654321'
+    );
+    await pop.getByRole('button', { name: /WO-10005/ }).click();
+    await page!.waitForURL(/\/weborders\//, { timeout: 30_000 });
+    await expect(text(page!.locator('#record-name'))).resolves.toBe('WO-10005');
+  });
+
   it('answers a malformed and an unauthenticated webhook with 400 and 401 and changes nothing', async () => {
     const before = await counts();
     const site = `${started?.url ?? ''}/services/apexrest/rinkel/v1/callEnd`;
@@ -206,7 +242,6 @@ describe('npm start: the product running locally', () => {
     const wrongSecret = await fetch(`${site}?token=not-the-secret`, { method: 'POST', body: '{}' });
     expect(wrongSecret.status).toBe(401);
     expect(await counts()).toEqual(before);
-    expect(await calls(page!.locator('c-call-timeline')).count()).toBe(2);
   });
 
   it('takes send-test-event as printed, and a plain curl', async () => {

@@ -24,7 +24,8 @@ if (state.page === 'weborder') {
   timeline.recordId = state.recordId;
   mount('timeline', timeline);
 
-  // The Call quick action: Lightning opens it in a modal and sets the record id, which dials.
+  // The Call quick action: Lightning opens it in a modal and sets the record id, which dials;
+  // the action's own Close (CloseActionScreenEvent) or Escape closes it.
   const dialog = document.getElementById('call-dialog') as HTMLDialogElement | null;
   document.getElementById('call-button')?.addEventListener('click', () => {
     const body = document.getElementById('call-dialog-body');
@@ -40,7 +41,6 @@ if (state.page === 'weborder') {
     dialog.showModal();
     action.recordId = state.recordId;
   });
-  document.getElementById('call-dialog-close')?.addEventListener('click', () => dialog?.close());
   document.getElementById('refresh-button')?.addEventListener('click', () => refreshAll());
 
   // "Simulate a call": the control endpoint makes the fake Rinkel post callEnd and callInsights.
