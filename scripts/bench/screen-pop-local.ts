@@ -8,8 +8,8 @@
 //           the webhook trigger as the integration user, the number index, the publish)
 //   answer  until RinkelScreenPopController.getPop, as the agent, answered with the caller's
 //           Weborder (what the utility item shows)
-// The first run finds the called number unknown and refreshes the number index from Rinkel (a
-// Queueable with a callout); it is printed apart. Not a test: the figures depend on the machine
+// The first run may find the called number unknown and refresh the number index from Rinkel (a
+// Queueable with a callout); it is printed apart, with the GET /numbers requests it caused. Not a test: the figures depend on the machine
 // and on the offline runtime, which is no measure of Salesforce's own speed.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -22,6 +22,8 @@ import { LOCAL_RINKEL_NUMBER, startLocalServer } from '../local-org/server';
 import { randomCallId } from '../webhooks/test-event';
 
 interface Run {
+  /** GET /numbers requests the run made Rinkel answer (the number index being refreshed). */
+  numberLookups: number;
   site: number;
   event: number;
   answer: number;
@@ -60,10 +62,13 @@ async function main(): Promise<void> {
   );
   if (!weborder?.e164) throw new Error('the local org has no open sample Weborder with a number');
   const token = encodeURIComponent(org.secrets.webhookSecret);
+  const numberLookups = (): number =>
+    server.telephony.requests.filter((r) => r.method === 'GET' && r.path === '/numbers').length;
   const results: Run[] = [];
   try {
     for (let i = 0; i < runs; i++) {
       const callId = randomCallId();
+      const lookupsBefore = numberLookups();
       const started = performance.now();
       const response = await fetch(
         `${server.url}/services/apexrest/rinkel/v1/incomingCall?token=${token}`,
@@ -104,6 +109,7 @@ async function main(): Promise<void> {
         throw new Error(`getPop did not answer the agent with the call: ${JSON.stringify(pop)}`);
       }
       results.push({
+        numberLookups: numberLookups() - lookupsBefore,
         site,
         event,
         answer: performance.now() - started,
@@ -121,11 +127,12 @@ async function main(): Promise<void> {
   );
   if (first) {
     console.log(
-      `first call (number index refreshed from Rinkel): site ${first.site.toFixed(0)} ms, event ${first.event.toFixed(0)} ms, answer ${first.answer.toFixed(0)} ms, ${first.matches} match(es)`
+      `first call (${first.numberLookups} GET /numbers to Rinkel): site ${first.site.toFixed(0)} ms, event ${first.event.toFixed(0)} ms, answer ${first.answer.toFixed(0)} ms, ${first.matches} match(es)`
     );
   }
   if (rest.length > 0) {
-    console.log(`next ${rest.length} calls:`);
+    const lookups = rest.reduce((sum, r) => sum + r.numberLookups, 0);
+    console.log(`next ${rest.length} calls (${lookups} GET /numbers to Rinkel):`);
     console.log(`  site    ${stats(rest.map((r) => r.site))}`);
     console.log(`  event   ${stats(rest.map((r) => r.event))}`);
     console.log(`  answer  ${stats(rest.map((r) => r.answer))}`);
