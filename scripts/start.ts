@@ -22,7 +22,7 @@ runMain(async (logger) => {
   }
   const started = performance.now();
   logger.info(
-    `Starting the local org (state: ${path.relative(REPO_ROOT, options.stateDir) || '.'}${options.reset ? ', reset' : ''}) …`
+    `Starting the local org (state: ${displayPath(REPO_ROOT, options.stateDir)}${options.reset ? ', reset' : ''}) …`
   );
   const startLocalOrg = await loadStartLocalOrg();
   const server = await startLocalServer({

@@ -149,6 +149,45 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   // A failed build is reported when a page asks for it; this keeps the rejection handled.
   bundle.catch(() => undefined);
 
+  // The port first: a port in use fails at once, before the org starts and runs due work.
+  const router: { handle?: (request: IncomingMessage, response: ServerResponse) => void } = {};
+  const server = http.createServer((request, response) => {
+    if (router.handle) {
+      router.handle(request, response);
+    } else {
+      sendJson(response, 503, { error: 'the local org is starting; try again in a few seconds' });
+    }
+  });
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  const closeServer = (): Promise<void> => {
+    const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const socket of sockets) socket.destroy();
+    return stopped;
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, '127.0.0.1', () => resolve());
+    });
+  } catch (error) {
+    await fake.close();
+    const code = (error as { code?: unknown }).code;
+    if (code === 'EADDRINUSE') {
+      throw Object.assign(
+        new Error(`Port ${options.port} on 127.0.0.1 is in use (another npm start?).`),
+        {
+          fix: 'Stop the other process, or pass another port: npm start -- --port 8788 (0 picks a free one).'
+        }
+      );
+    }
+    throw error;
+  }
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
   let org: LocalOrg;
   try {
     org = await options.startLocalOrg({
@@ -162,6 +201,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       log
     });
   } catch (error) {
+    await closeServer();
     await fake.close();
     throw error;
   }
@@ -226,7 +266,6 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   }, 15_000);
   keepAlive.unref();
 
-  let url = '';
   const sleep = (ms: number): Promise<void> =>
     new Promise((resolve) => setTimeout(resolve, ms / options.speed).unref());
   const logWebhook = (result: WebhookResult): void =>
@@ -453,7 +492,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     throw new HttpError(404, `no page at ${pathname}`);
   }
 
-  const server = http.createServer((request, response) => {
+  router.handle = (request, response) => {
     route(request, response).catch((error: unknown) => {
       const status = error instanceof HttpError ? error.status : 500;
       const message = error instanceof Error ? error.message : String(error);
@@ -464,32 +503,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       }
       sendJson(response, status, { error: message });
     });
-  });
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port, '127.0.0.1', () => resolve());
-    });
-  } catch (error) {
-    await org.close();
-    await fake.close();
-    const code = (error as { code?: unknown }).code;
-    if (code === 'EADDRINUSE') {
-      throw Object.assign(
-        new Error(`Port ${options.port} on 127.0.0.1 is in use (another npm start?).`),
-        {
-          fix: 'Stop the other process, or pass another port: npm start -- --port 8788 (0 picks a free one).'
-        }
-      );
-    }
-    throw error;
-  }
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  };
   const readyMs = performance.now() - started;
 
   let closing: Promise<void> | undefined;
@@ -507,9 +521,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         stopCommits();
         for (const stream of streams) stream.end();
         streams.clear();
-        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-        for (const socket of sockets) socket.destroy();
-        await stopped;
+        await closeServer();
         await org.close();
         await fake.close();
       })();
