@@ -11,6 +11,8 @@ import { startLocalOrg, type LocalOrg } from '../src/host/index';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const FIXTURES = path.join(ROOT, 'scripts', 'testing', 'fixtures', 'rinkel');
+// parsed Apex shared by the host tests (keyed on each file's content, so never stale)
+const CACHE_DIR = path.join(os.tmpdir(), 'rinkel-local-org-test-cache');
 const API_KEY = 'local-org-test-key';
 
 jest.setTimeout(120_000);
@@ -26,6 +28,7 @@ let fake: FakeRinkel;
 let org: LocalOrg;
 let stateDir: string;
 const commits: { kind: string; objects: string[] }[] = [];
+const events: { channel: string; payload: Record<string, unknown> }[] = [];
 
 beforeAll(async () => {
   fake = await FakeRinkel.start({ apiKey: API_KEY });
@@ -35,9 +38,11 @@ beforeAll(async () => {
     packageDirs: ['config/dev-org'],
     stateDir,
     namedCredentialUrls: { Rinkel_API: fake.baseUrl },
-    credentialSecrets: { ApiKey: API_KEY }
+    credentialSecrets: { ApiKey: API_KEY },
+    cacheDir: CACHE_DIR
   });
   org.onCommit((c) => commits.push(c));
+  org.onEvent((m) => events.push({ channel: m.channel, payload: m.data.payload }));
 });
 
 afterAll(async () => {
@@ -100,6 +105,77 @@ test('a callEnd posted to the Site ends as one Task on the Weborder, fetched fro
   const calls = (timeline as { value: { calls: { callId: string; durationSeconds: number }[] } })
     .value.calls;
   expect(calls.map((c) => [c.callId, c.durationSeconds])).toEqual([[callEnd.id, 60]]);
+
+  // the published webhook event reached empApi listeners, and its trigger ran as the
+  // configured event-processing user (setup's integration user), not as the guest
+  const published = events.filter((e) => e.channel === '/event/Rinkel_Webhook__e');
+  expect(published.map((e) => e.payload.Call_Id__c)).toEqual([callEnd.id]);
+  const rows = await org.query(
+    `SELECT CreatedById, Status__c FROM Rinkel_Event__c WHERE Call_Id__c = '${callEnd.id}'`
+  );
+  expect(rows.map((r) => [r.CreatedById, r.Status__c])).toEqual([
+    [org.users.integration.id, 'Processed']
+  ]);
+});
+
+test('a malformed webhook gets its documented 400 and changes nothing', async () => {
+  const before = await org.query('SELECT Id FROM Rinkel_Event__c');
+  const published = events.length;
+  const res = await org.rest({
+    method: 'POST',
+    path: `/services/apexrest/rinkel/v1/callEnd?token=${encodeURIComponent(org.secrets.webhookSecret)}`,
+    headers: { 'Content-Type': 'application/json' },
+    body: Buffer.from('{"id": "abc", '),
+    remoteAddress: '127.0.0.1'
+  });
+  // docs/intake.md: 400 {"error":"bad_request","message":"body is not JSON"}
+  expect(res.status).toBe(400);
+  expect(JSON.parse(res.body.toString('utf8'))).toEqual({
+    error: 'bad_request',
+    message: 'body is not JSON'
+  });
+  await org.settle();
+  expect(await org.query('SELECT Id FROM Rinkel_Event__c')).toEqual(before);
+  expect(events.length).toBe(published);
+});
+
+test('an @AuraEnabled call returns only @AuraEnabled members and refuses a user without class access', async () => {
+  const wo = org.weborders[0]!;
+  const page = await org.aura(org.users.agent.username, 'CallTimelineController', 'getCalls', {
+    recordId: wo.id,
+    request: { pageSize: 5 }
+  });
+  expect(page.ok).toBe(true);
+  expect(Object.keys((page as { value: Record<string, unknown> }).value).sort()).toEqual(
+    ['calls', 'canListen', 'hasMore', 'nextCursor', 'total'].sort()
+  );
+  // the integration user has no permission set granting the timeline controller
+  const refused = await org.aura(
+    org.users.integration.username,
+    'CallTimelineController',
+    'getCalls',
+    { recordId: wo.id }
+  );
+  expect(refused).toEqual({
+    ok: false,
+    error: {
+      message: "You do not have access to the Apex class named 'CallTimelineController'.",
+      exceptionType: 'System.NoAccessException',
+      status: 403
+    }
+  });
+});
+
+test('status lists the schedules setup creates with their next run on the org clock', async () => {
+  const s = await org.status();
+  expect(s.scheduled.map((x) => x.name).sort()).toEqual([
+    'Rinkel audit retention',
+    'Rinkel contact sync',
+    'Rinkel reconciliation'
+  ]);
+  const clock = Date.parse(s.clock);
+  for (const x of s.scheduled) expect(Date.parse(x.nextRun)).toBeGreaterThan(clock);
+  expect(s.eventsPending).toBe(0);
 });
 
 test('a webhook with a wrong token gets 401 and changes nothing', async () => {

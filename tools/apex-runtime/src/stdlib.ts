@@ -115,6 +115,13 @@ export interface OrgState {
    * returns the HttpResponse. Never set while tests run.
    */
   hostCallout?: ((ip: Interp, req: HostObj, at: Pos) => HostObj) | null;
+  /**
+   * Hosting (src/host): told when a transaction is rolled back, with the lengths the async queues
+   * had when it began, so the jobs it queued are not run ("Queueable Apex": "If an Apex
+   * transaction rolls back, any queueable jobs queued for execution by the transaction aren't
+   * processed"). Never set while tests run.
+   */
+  hostRollback?: ((marks: { jobs: number; scheduled: number; batches: number }) => void) | null;
   savedLimits: {
     queries: number;
     dml: number;

@@ -4,6 +4,7 @@
  * not class instances, so each runtime value class is written as a tagged plain object.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any */
+import { types } from 'node:util';
 import v8 from 'node:v8';
 import type { ClassRt } from '../interp';
 import { SObj } from '../sobject';
@@ -124,14 +125,15 @@ export function fromPlain(root: unknown, classes?: (key: string) => ClassRt | un
     if (v === null || v === undefined || typeof v !== 'object') return v;
     const hit = memo.get(v);
     if (hit !== undefined) return hit;
-    if (v instanceof Uint8Array) return v;
-    if (v instanceof Map) {
+    // v8.deserialize builds Maps and Sets of the realm it runs in (another one under jest)
+    if (types.isUint8Array(v)) return v;
+    if (types.isMap(v)) {
       const m = new Map<unknown, unknown>();
       memo.set(v, m);
       for (const [k, x] of v) m.set(walk(k), walk(x));
       return m;
     }
-    if (v instanceof Set) {
+    if (types.isSet(v)) {
       const s = new Set<unknown>();
       memo.set(v, s);
       for (const x of v) s.add(walk(x));

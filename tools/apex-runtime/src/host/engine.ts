@@ -60,6 +60,8 @@ export interface EngineConfig {
   speed: number;
   namedCredentialUrls: Record<string, string>;
   credentialSecrets: Record<string, string>;
+  /** where the parse cache lives; `<stateDir>/cache` unless given */
+  cacheDir?: string;
 }
 
 export interface OutboundRequest {
@@ -116,6 +118,17 @@ export interface RestResponseOut {
   body: Uint8Array;
 }
 
+export interface OrgStatus {
+  /** Queueables and batches waiting to run */
+  queued: number;
+  /** the same, each with its class and when it may run (org time) */
+  jobs: { id: string; name: string; runAt: string }[];
+  scheduled: { name: string; nextRun: string }[];
+  eventsPending: number;
+  /** the org's clock */
+  clock: string;
+}
+
 export type AuraResult =
   | { ok: true; value: unknown }
   | { ok: false; error: { message: string; exceptionType: string; status: number } };
@@ -162,38 +175,43 @@ function writeAtomic(file: string, data: Buffer | string): void {
   fs.renameSync(tmp, file);
 }
 
-/** Plain JSON of a runtime value, as the REST API and Lightning would show it. */
-export function toJson(v: unknown): unknown {
+/**
+ * Plain JSON of a runtime value, as the pages and tests read it. Datetimes in the ISO form
+ * JSON.serialize writes. `obj` decides what an Apex object becomes.
+ */
+export function toJson(v: unknown, obj?: (o: AObj) => unknown): unknown {
+  const rec = (x: unknown): unknown => toJson(x, obj);
   if (v === null || v === undefined) return null;
   if (typeof v === 'string' || typeof v === 'boolean') return v;
   if (typeof v === 'number') return v;
   if (typeof v === 'bigint') return Number(v);
   if (v instanceof ADecimal) return Number(v.toString());
   if (v instanceof ADouble) return v.v;
-  if (v instanceof ADatetime) return new Date(v.ms).toISOString().replace('Z', '+0000');
+  if (v instanceof ADatetime) return new Date(v.ms).toISOString();
   if (v instanceof ADate) return new Date(v.days * 86400000).toISOString().slice(0, 10);
   if (v instanceof ATime) return new Date(v.ms).toISOString().slice(11, 23) + 'Z';
   if (v instanceof ABlob) return v.b.toString('base64');
   if (v instanceof AEnum) return v.name;
-  if (v instanceof AList || v instanceof ASet)
-    return (v instanceof AList ? v.a : [...v.m.values()]).map(toJson);
+  if (v instanceof AList) return v.a.map(rec);
+  if (v instanceof ASet) return [...v.m.values()].map(rec);
   if (v instanceof AMap) {
     const o: Record<string, unknown> = {};
-    for (const [, [k, x]] of v.m) o[String(k)] = toJson(x);
+    for (const [, [k, x]] of v.m) o[String(k)] = rec(x);
     return o;
   }
   if (v instanceof SObj) {
     const o: Record<string, unknown> = {};
     for (const [k, x] of v.f) {
       const name = v.names.get(k) ?? k;
-      if (x instanceof AList) o[name] = { totalSize: x.a.length, done: true, records: toJson(x) };
-      else o[name] = toJson(x);
+      if (x instanceof AList) o[name] = { totalSize: x.a.length, done: true, records: rec(x) };
+      else o[name] = rec(x);
     }
     return o;
   }
   if (v instanceof AObj) {
+    if (obj) return obj(v);
     const o: Record<string, unknown> = {};
-    for (const [k, x] of v.f) o[(v.cls as ClassRt).fields?.get(k)?.name ?? k] = toJson(x);
+    for (const [k, x] of v.f) o[(v.cls as ClassRt).fields?.get(k)?.name ?? k] = rec(x);
     return o;
   }
   return String(v);
@@ -204,6 +222,8 @@ export class Engine {
   private clockBase = Date.now();
   private realBase = Date.now();
   private touched = new Set<string>();
+  /** events published during the current delivery, by event object */
+  private published = new Map<string, number>();
   private dirty = false;
   private retryAt = 0;
   private schedules: Schedule[] = [];
@@ -218,7 +238,7 @@ export class Engine {
     readonly hooks: EngineHooks
   ) {
     this.stateFile = path.join(cfg.stateDir, 'org-state.bin');
-    this.cacheFile = path.join(cfg.stateDir, 'cache', 'apex-ast.bin');
+    this.cacheFile = path.join(cfg.cacheDir ?? path.join(cfg.stateDir, 'cache'), 'apex-ast.bin');
   }
 
   /** The org's clock: real time since start, times the speed, from where the org last stopped. */
@@ -319,6 +339,7 @@ export class Engine {
     org.clock = () => this.now();
     rtm.db.now = () => this.now();
     org.hostCallout = (ip, req, at) => this.callout(ip, req, at);
+    org.hostRollback = (marks) => this.dropQueued(marks);
     // setEventProcessingUser: the webhook trigger runs as the integration user, 200 a batch
     rtm.lib.platform.md.subscriberConfigs.set(TRIGGER_NAME.toLowerCase(), {
       user: SEED_USERS.find((u) => u.key === 'integration')!.username,
@@ -333,6 +354,8 @@ export class Engine {
       return dml(ip, op, v, ext, allOrNone, at, mode);
     };
     rtm.lib.platform.bus.onPublished = (batch) => {
+      for (const e of batch)
+        this.published.set(e.obj.name, (this.published.get(e.obj.name) ?? 0) + 1);
       for (const e of batch)
         this.hooks.event({
           channel: `/event/${e.obj.name}`,
@@ -680,6 +703,7 @@ export class Engine {
     const changed = rtm.db.journal.length > 0;
     rtm.db.journal = [];
     rtm.ip.frames = [];
+    for (const j of rtm.org.jobs) if (j.done) rtm.lib.platform.async.jobs.delete(j.id);
     rtm.org.jobs = rtm.org.jobs.filter((j) => !j.done);
     for (const s of rtm.org.scheduled) if (!s.done) this.schedules.push({ id: s.id, job: s.job });
     rtm.org.scheduled = [];
@@ -751,6 +775,7 @@ export class Engine {
   rest(req: RestRequestIn): RestResponseOut {
     const guest = this.users.get('guest')!;
     this.begin();
+    const mark = this.rtm.db.mark();
     try {
       const r = dispatchRest(this.rtm, {
         method: req.method,
@@ -772,6 +797,10 @@ export class Engine {
         };
       }
       return { status: r.statusCode, headers: r.headers, body: r.body };
+    } catch (e) {
+      // a runtime defect: the request's writes are undone, the caller gets the error
+      this.rtm.db.rollbackTo(mark);
+      throw e;
     } finally {
       this.end('rest');
     }
@@ -833,10 +862,7 @@ export class Engine {
           return rtm.lib.typed(rtm.ip, node, t, false, HOST_POS);
         });
         const ret = rtm.ip.invoke(cls, found, null, args, HOST_POS);
-        value =
-          found.ret === null
-            ? null
-            : JSON.parse(rtm.lib.jsonSerialize(rtm.ip, ret, true, false, HOST_POS));
+        value = found.ret === null ? null : this.auraJson(ret);
       });
     } catch (e) {
       if (!(e instanceof Unsupported)) throw e;
@@ -864,6 +890,26 @@ export class Engine {
     return { ok: true, value };
   }
 
+  /**
+   * Lightning's serialization of a return value ("Returning Data from an Apex Server-Side
+   * Controller"): of an Apex object "only the values of public instance properties and methods
+   * annotated with @AuraEnabled are serialized and returned".
+   */
+  private auraJson(v: unknown): unknown {
+    const ip = this.rtm.ip;
+    return toJson(v, (o) => {
+      const out: Record<string, unknown> = {};
+      for (let c: ClassRt | null | undefined = o.cls as ClassRt; c; c = c.superCls)
+        for (const f of c.fields.values()) {
+          if (f.mods.set.has('static') || !f.mods.annotations.some((a) => a.name === 'auraenabled'))
+            continue;
+          if (f.name in out) continue;
+          out[f.name] = this.auraJson(ip.getField(o, f.name, f.key, HOST_POS));
+        }
+      return out;
+    });
+  }
+
   query(soql: string): Record<string, unknown>[] {
     const rtm = this.rtm;
     const q = parseSoql(soql, '<local org query>');
@@ -881,6 +927,12 @@ export class Engine {
       ) as AList | number;
       if (typeof r === 'number') return [{ expr0: r }];
       return r.a.map((x) => toJson(x) as Record<string, unknown>);
+    } catch (e) {
+      if (e instanceof Unsupported)
+        throw new Error(`the local org cannot run this query (${e.what}): ${soql}`);
+      if (e instanceof ApexThrow || e instanceof Uncatchable)
+        throw new Error(`${exceptionToString(e.ex)} in the query: ${soql}`);
+      throw e;
     } finally {
       rtm.ip.frames = [];
     }
@@ -928,7 +980,9 @@ export class Engine {
         : d.body instanceof ABlob
           ? new Uint8Array(d.body.b)
           : new Uint8Array(Buffer.from(String(d.body), 'utf8'));
-    const timeoutMs = typeof d.timeout === 'number' && d.timeout > 0 ? d.timeout : 10000;
+    // "Callout Limits and Limitations": 10 s unless set, at most 120,000 ms
+    const timeoutMs =
+      typeof d.timeout === 'number' && d.timeout > 0 ? Math.min(d.timeout, 120000) : 10000;
     const r = this.hooks.callout({
       method: String(d.method ?? 'GET').toUpperCase(),
       url: base.replace(/\/+$/, '') + m[2],
@@ -992,8 +1046,10 @@ export class Engine {
     const waiting = [...p.bus.subs.values()].some((s) => s.queue.length && s.status === 'Running');
     if (p.bus.pending.length || (waiting && now >= this.retryAt)) {
       this.begin();
+      this.published.clear();
       try {
         events.deliverEvents(lib, rtm.ip, HOST_POS);
+        this.logDelivery();
       } catch (e) {
         if (!(e instanceof Unsupported)) throw e;
         // an event trigger failed in a way the runtime does not model: its batch is dropped
@@ -1038,6 +1094,44 @@ export class Engine {
     }
     this.schedules = this.schedules.filter((s) => rtm.db.rowById(s.id));
     return false;
+  }
+
+  /** A rolled-back transaction's queued jobs, schedules and batches never run. */
+  private dropQueued(marks: { jobs: number; scheduled: number; batches: number }): void {
+    const rtm = this.rtm;
+    const db = rtm.db;
+    const p = rtm.lib.platform;
+    for (const j of rtm.org.jobs.splice(marks.jobs)) {
+      const sig = p.async.jobs.get(j.id)?.options.signature;
+      if (sig) p.async.signatures.delete(sig);
+      p.async.jobs.delete(j.id);
+      db.table('asyncapexjob').delete(j.id);
+    }
+    for (const s of rtm.org.scheduled.splice(marks.scheduled)) {
+      const detail = db.rowById(s.id)?.row.get('cronjobdetailid');
+      if (typeof detail === 'string') db.table('cronjobdetail').delete(detail);
+      db.table('crontrigger').delete(s.id);
+    }
+    for (const b of rtm.org.batches.splice(marks.batches)) db.table('asyncapexjob').delete(b.id);
+  }
+
+  /** One line per delivered event type: how many, to which triggers, as which user. */
+  private logDelivery(): void {
+    const rtm = this.rtm;
+    const p = rtm.lib.platform;
+    for (const [type, n] of this.published) {
+      const o = rtm.project.schema.get(type);
+      const to = rtm.db.triggers
+        .filter((t) => t.object === o?.key && t.events.has('after insert'))
+        .map((t) => {
+          const user = p.subscriberConfig(t.decl.name).user ?? 'Automated Process';
+          return `${t.decl.name} (as ${user})`;
+        });
+      this.hooks.log(
+        `event ${type} ×${n} published` + (to.length ? `, delivered to ${to.join(', ')}` : '')
+      );
+    }
+    this.published.clear();
   }
 
   /** When the job may run: its enqueue time plus its minimum delay. */
@@ -1221,12 +1315,7 @@ export class Engine {
     return n;
   }
 
-  status(): {
-    queued: number;
-    scheduled: { name: string; nextRun: string }[];
-    eventsPending: number;
-    clock: string;
-  } {
+  status(): OrgStatus {
     const rtm = this.rtm;
     const p = rtm.lib.platform;
     const scheduled: { name: string; nextRun: string }[] = [];
@@ -1240,9 +1329,23 @@ export class Engine {
         nextRun: next instanceof ADatetime ? new Date(next.ms).toISOString() : ''
       });
     }
+    const jobs = rtm.org.jobs
+      .filter((j) => !j.done)
+      .map((j) => ({
+        id: j.id,
+        name: this.jobName(j.job),
+        runAt: new Date(this.dueAt(j.id)).toISOString()
+      }));
+    for (const b of rtm.org.batches)
+      if (!b.done)
+        jobs.push({
+          id: b.id,
+          name: this.jobName(b.job),
+          runAt: new Date(this.now()).toISOString()
+        });
     return {
-      queued:
-        rtm.org.jobs.filter((j) => !j.done).length + rtm.org.batches.filter((b) => !b.done).length,
+      queued: jobs.length,
+      jobs,
       scheduled,
       eventsPending:
         p.bus.pending.length + [...p.bus.subs.values()].reduce((n, s) => n + s.queue.length, 0),

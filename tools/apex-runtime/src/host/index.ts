@@ -13,11 +13,12 @@ import type {
   EventMessage,
   LocalUser,
   OutboundRequest,
+  OrgStatus,
   OutboundResponse,
   StartInfo
 } from './engine';
 
-export type { LocalUser } from './engine';
+export type { AuraResult, EventMessage, LocalUser, OrgStatus } from './engine';
 export { LOCAL_AGENT_RINKEL_USER_ID } from './seed';
 
 export interface LocalOrgOptions {
@@ -37,6 +38,11 @@ export interface LocalOrgOptions {
   credentialSecrets?: Record<string, string>;
   /** one line per async job / event delivery / failure, for the console */
   log?: (line: string) => void;
+  /**
+   * where the parse cache lives (default `<stateDir>/cache`); it is keyed on each file's
+   * content, so several state dirs may share one
+   */
+  cacheDir?: string;
 }
 
 export interface LocalOrg {
@@ -69,12 +75,7 @@ export interface LocalOrg {
   onEvent(listener: (message: EventMessage) => void): () => void;
   onCommit(listener: (info: { kind: string; objects: string[] }) => void): () => void;
   settle(): Promise<void>;
-  status(): Promise<{
-    queued: number;
-    scheduled: { name: string; nextRun: string }[];
-    eventsPending: number;
-    clock: string;
-  }>;
+  status(): Promise<OrgStatus>;
   close(): Promise<void>;
 }
 
@@ -122,7 +123,8 @@ export function startLocalOrg(options: LocalOrgOptions): Promise<LocalOrg> {
     reset: options.reset ?? false,
     speed: options.speed ?? 1,
     namedCredentialUrls: options.namedCredentialUrls,
-    credentialSecrets: options.credentialSecrets ?? {}
+    credentialSecrets: options.credentialSecrets ?? {},
+    cacheDir: options.cacheDir ? path.resolve(options.cacheDir) : undefined
   };
   if (!(cfg.speed > 0))
     throw new Error(`speed must be a positive number, got ${String(cfg.speed)}`);

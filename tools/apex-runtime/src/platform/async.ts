@@ -20,9 +20,9 @@ export interface JobOptions {
 }
 
 /**
- * "Queueable Apex" (Adding Queueable Jobs to the Asynchronous Execution Queue): Developer Edition
- * and trial orgs cap a chain of queueable jobs at a stack depth of 5 (the initial job and four
- * chained ones). Only reached outside tests, where chaining is allowed (hosting, src/host).
+ * "Queueable Apex": Developer Edition and trial orgs cap a chain of queueable jobs at a stack
+ * depth of 5 unless a maximum depth is set with AsyncOptions. Only reached outside tests, where
+ * chaining is allowed (hosting, src/host).
  */
 export const DEVELOPER_EDITION_CHAIN_DEPTH = 5;
 
@@ -76,13 +76,13 @@ export function enqueueJob(lib: Library, ip: Interp, args: unknown[], at: Pos): 
     ip.throwEx('System.AsyncException', 'Maximum stack depth has been reached.', at);
   }
   if (running) {
-    // Outside tests (hosting): a chained job is one deeper than the job that enqueues it, and
-    // the chain stops at the depth AsyncOptions set or the Developer Edition cap ("Queueable
-    // Apex"; "AsyncOptions Class", MaximumQueueableStackDepth).
+    // Outside tests (hosting): a chained job is one deeper than the job that enqueues it. The
+    // chain stops at the maximum depth set with AsyncOptions, which overrides the default of 5
+    // of Developer Edition and trial orgs ("Queueable Apex"; "AsyncOptions Class").
     const parent = p.async.jobs.get(running.id);
     depth = (parent?.depth ?? 1) + 1;
-    const max = parent?.options.maxDepth ?? options.maxDepth;
-    if (depth > DEVELOPER_EDITION_CHAIN_DEPTH || (max !== null && depth > max))
+    const max = parent?.options.maxDepth ?? options.maxDepth ?? DEVELOPER_EDITION_CHAIN_DEPTH;
+    if (depth > max)
       ip.throwEx('System.AsyncException', 'Maximum stack depth has been reached.', at);
     if (options.maxDepth === null && parent?.options.maxDepth != null)
       options.maxDepth = parent.options.maxDepth;

@@ -214,6 +214,12 @@ export function dispatchRest(rtm: Runtime, call: RestCall): RestResult {
   rtm.resetStatics();
   org.inTest = false;
   const before = rtm.db.snapshot();
+  const eventMark = lib.platform.bus.mark();
+  const asyncMark = {
+    jobs: org.jobs.length,
+    scheduled: org.scheduled.length,
+    batches: org.batches.length
+  };
   const at: Pos = { line: m.line, col: m.col } as Pos;
   try {
     const req = lib.restRequest();
@@ -267,6 +273,11 @@ export function dispatchRest(rtm: Runtime, call: RestCall): RestResult {
     return { statusCode: typeof code === 'number' ? code : 200, headers, body: out };
   } catch (e) {
     rtm.db.restore(before);
+    if (call.hosted) {
+      // the host runs what a request leaves behind: none of it when the request failed
+      lib.platform.bus.discardAfterCommit(eventMark);
+      org.hostRollback?.(asyncMark);
+    }
     if (e instanceof Unsupported) return empty(500, `${e.what} at ${e.where}`);
     if (e instanceof ApexThrow || e instanceof Uncatchable) {
       const ex = e.ex;

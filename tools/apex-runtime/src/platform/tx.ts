@@ -102,6 +102,11 @@ export function runTransaction(
   p.txStack.push(kind);
   const mark = org.db.mark();
   const eventMark = p.bus.mark();
+  const asyncMark = {
+    jobs: org.jobs.length,
+    scheduled: org.scheduled.length,
+    batches: org.batches.length
+  };
   const depth = ip.frames.length;
   let error: ApexThrow | Uncatchable | null = null;
   try {
@@ -111,6 +116,7 @@ export function runTransaction(
     ip.frames.length = depth;
     org.db.rollbackTo(mark);
     p.bus.discardAfterCommit(eventMark);
+    org.hostRollback?.(asyncMark);
     error = e;
   } finally {
     p.txStack.pop();
