@@ -9,6 +9,8 @@ export interface LocalOrgOptions {
   namedCredentialUrls: Record<string, string>;
   credentialSecrets?: Record<string, string>;
   log?: (line: string) => void;
+  /** Where the parsed project is cached (keyed on content), shared by several state dirs. */
+  cacheDir?: string;
 }
 
 export interface LocalUser {

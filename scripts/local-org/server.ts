@@ -48,8 +48,11 @@ export interface LocalServerOptions {
   startLocalOrg: StartLocalOrg;
   /** One line per async job, event delivery, webhook and failure. */
   log: (line: string) => void;
-  /** Where the page bundle is cached (shared by every state dir: it depends on the sources only). */
-  bundleCacheDir?: string;
+  /**
+   * Where the page bundle and the parsed project are cached: shared by every state dir (both
+   * depend on the sources only), so --reset and a temporary state dir start warm.
+   */
+  cacheDir?: string;
 }
 
 export interface LocalServer {
@@ -145,7 +148,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const fake = await FakeRinkel.start({ apiKey });
   const telephony = new FakeRinkelTelephony(apiKey);
   fake.telephony = telephony;
-  const bundle = pageBundle(root, options.bundleCacheDir ?? path.join(root, 'build', 'local-org'));
+  const cacheDir = options.cacheDir ?? path.join(root, 'build', 'local-org');
+  const bundle = pageBundle(root, cacheDir);
   // A failed build is reported when a page asks for it; this keeps the rejection handled.
   bundle.catch(() => undefined);
 
@@ -198,6 +202,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       speed: options.speed,
       namedCredentialUrls: { Rinkel_API: fake.baseUrl },
       credentialSecrets: { ApiKey: apiKey },
+      cacheDir: path.join(cacheDir, 'apex'),
       log
     });
   } catch (error) {
