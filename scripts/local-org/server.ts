@@ -149,9 +149,6 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const telephony = new FakeRinkelTelephony(apiKey);
   fake.telephony = telephony;
   const cacheDir = options.cacheDir ?? path.join(root, 'build', 'local-org');
-  const bundle = pageBundle(root, cacheDir);
-  // A failed build is reported when a page asks for it; this keeps the rejection handled.
-  bundle.catch(() => undefined);
 
   // The port first: a port in use fails at once, before the org starts and runs due work.
   const router: { handle?: (request: IncomingMessage, response: ServerResponse) => void } = {};
@@ -210,6 +207,12 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     await fake.close();
     throw error;
   }
+
+  // After the org: on a first start rollup and the Apex parse would share the two cores, and the
+  // Site should not wait for the pages (from the cache this takes milliseconds).
+  const bundle = pageBundle(root, cacheDir);
+  // A failed build is reported when a page asks for it; this keeps the rejection handled.
+  bundle.catch(() => undefined);
 
   const agent = org.users.agent;
   if (agent.rinkelUserId) {
