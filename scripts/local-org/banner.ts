@@ -43,7 +43,7 @@ export function bannerLines(input: BannerInput): string[] {
   const lines = [
     '',
     "Rinkel for Salesforce · local org (the product's own Apex on the offline runtime, no account needed)",
-    `Ready in ${seconds(input.readyMs)} (org ${seconds(timings.totalMs)}: project ${timings.fromCache ? 'from the cache' : 'parsed'} ${seconds(timings.parseMs)}, state ${seconds(timings.loadMs)})${input.speed === 1 ? '' : `; clock ×${input.speed}`}`,
+    `Ready in ${seconds(input.readyMs)} (the org ${seconds(timings.totalMs)}, its Apex ${timings.fromCache ? 'from the cache' : 'parsed'} in ${seconds(timings.parseMs)})${input.speed === 1 ? '' : `; clock ×${input.speed}`}`,
     '',
     `  Weborders        ${url}/            (Nederlands: ${url}/?lang=nl)`,
     `  Operations       ${url}/operations`,
