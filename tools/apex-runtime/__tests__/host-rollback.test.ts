@@ -18,6 +18,7 @@ jest.setTimeout(120_000);
 
 let engine: Engine;
 let stateDir: string;
+let secret = '';
 
 beforeAll(() => {
   stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-org-rollback-'));
@@ -39,7 +40,7 @@ beforeAll(() => {
       commit: () => undefined
     }
   );
-  engine.start();
+  secret = engine.start().secrets.webhookSecret;
 });
 
 afterAll(() => {
@@ -80,4 +81,43 @@ test('a job queued by a transaction that commits waits in the queue and then run
   engine.settle();
   expect(engine.status().jobs.map((j) => j.id)).not.toContain(r.id);
   expect(jobRow(r.id)?.get('status')).toBe('Completed');
+});
+
+test('a Queueable stopped by a runtime defect is Failed with the reason, and its audit row stays open', () => {
+  const rtm = engine.rtm;
+  const callId = 'c0ffee00c0ffee00c0ffee00c0ffee00';
+  const res = engine.rest({
+    method: 'POST',
+    path: `/services/apexrest/rinkel/v1/callEnd?token=${encodeURIComponent(secret)}`,
+    headers: { 'Content-Type': 'application/json' },
+    body: new Uint8Array(Buffer.from(JSON.stringify({ id: callId, cause: 'ANSWERED' })))
+  });
+  expect(res.status).toBe(200);
+  // deliver the event only: its trigger writes the audit row and queues the CDR fetch
+  while (rtm.lib.platform.bus.pending.length) engine.pumpOnce();
+  const [row] = engine.query(
+    `SELECT Id, Status__c FROM Rinkel_Event__c WHERE Call_Id__c = '${callId}'`
+  );
+  expect(row).toBeDefined();
+  const before = row!.Status__c;
+  const send = rtm.lib.httpSend;
+  rtm.lib.httpSend = () => {
+    throw new Error('simulated runtime defect');
+  };
+  try {
+    engine.settle();
+  } finally {
+    rtm.lib.httpSend = send;
+  }
+  const failed = [...rtm.db.table('asyncapexjob').values()].filter(
+    (r) => r.get('status') === 'Failed'
+  );
+  expect(failed.map((r) => String(r.get('extendedstatus')))).toEqual([
+    expect.stringContaining('a runtime error (simulated runtime defect')
+  ]);
+  const [after] = engine.query(
+    `SELECT Status__c FROM Rinkel_Event__c WHERE Id = '${String(row!.Id)}'`
+  );
+  expect(after!.Status__c).toBe(before);
+  expect(engine.status().jobs).toEqual([]);
 });

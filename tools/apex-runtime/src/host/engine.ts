@@ -1047,14 +1047,15 @@ export class Engine {
     if (p.bus.pending.length || (waiting && now >= this.retryAt)) {
       this.begin();
       this.published.clear();
+      const mark = this.mark();
       try {
         events.deliverEvents(lib, rtm.ip, HOST_POS);
         this.logDelivery();
       } catch (e) {
-        if (!(e instanceof Unsupported)) throw e;
         // an event trigger failed in a way the runtime does not model: its batch is dropped
         for (const s of p.bus.subs.values()) s.queue = [];
-        this.hooks.log(`event delivery stopped: ${e.what} at ${e.where}`);
+        p.bus.delivering = false;
+        this.hooks.log(`event delivery stopped: ${this.stopped(e, mark)}`);
       } finally {
         this.end('event');
       }
@@ -1094,6 +1095,41 @@ export class Engine {
     }
     this.schedules = this.schedules.filter((s) => rtm.db.rowById(s.id));
     return false;
+  }
+
+  /**
+   * Async work that stopped on something the runtime does not model, or on a runtime defect: its
+   * writes are undone (runTransaction rolls back only Apex exceptions), what it queued is dropped,
+   * and the reason is returned for the log. The org goes on with the next piece of work.
+   */
+  private stopped(
+    e: unknown,
+    mark: { db: number; jobs: number; scheduled: number; batches: number }
+  ): string {
+    const rtm = this.rtm;
+    rtm.db.rollbackTo(mark.db);
+    this.dropQueued(mark);
+    rtm.org.running = null;
+    rtm.org.runningBatch = false;
+    rtm.org.runningScheduled = false;
+    rtm.ip.frames = [];
+    if (e instanceof Unsupported) return `unsupported ${e.what} at ${e.where}`;
+    const err = e as Error;
+    return `a runtime error (${err?.message ?? String(e)}; ${
+      String(err?.stack ?? '')
+        .split('\n')[1]
+        ?.trim() ?? ''
+    })`;
+  }
+
+  private mark(): { db: number; jobs: number; scheduled: number; batches: number } {
+    const org = this.rtm.org;
+    return {
+      db: this.rtm.db.mark(),
+      jobs: org.jobs.length,
+      scheduled: org.scheduled.length,
+      batches: org.batches.length
+    };
   }
 
   /** A rolled-back transaction's queued jobs, schedules and batches never run. */
@@ -1173,6 +1209,7 @@ export class Engine {
     const userId = by && rtm.db.table('user').has(by) ? by : rtm.org.userId;
     this.begin();
     const t0 = Date.now();
+    const mark = this.mark();
     try {
       // a Queueable runs as the user who enqueued it
       const { res, fr } = this.asUser(userId, () => asyncApex.runJob(rtm.lib, rtm.ip, j, HOST_POS));
@@ -1182,13 +1219,12 @@ export class Engine {
           (fr ? `; finalizer ${fr.error ? `failed (${this.failure(fr.error)})` : 'ran'}` : '')
       );
     } catch (e) {
-      if (!(e instanceof Unsupported)) throw e;
       j.done = true;
-      rtm.org.running = null;
+      const why = this.stopped(e, mark);
       const row = rtm.db.rowById(j.id)?.row;
       row?.set('status', 'Failed');
-      row?.set('extendedstatus', `unsupported in the local org: ${e.what}`);
-      this.hooks.log(`Queueable ${name} stopped: unsupported ${e.what} at ${e.where}`);
+      row?.set('extendedstatus', `stopped in the local org: ${why}`.slice(0, 255));
+      this.hooks.log(`Queueable ${name} stopped: ${why}`);
     } finally {
       this.end('queueable');
     }
@@ -1210,14 +1246,14 @@ export class Engine {
     );
     const step = (kind: string, fn: () => void): boolean => {
       this.begin();
+      const mark = this.mark();
       rtm.org.runningBatch = true;
       try {
         const r = runTransaction(lib, ip, 'batch', fn);
         if (r.error) this.hooks.log(`batch ${name} ${kind} failed: ${this.failure(r.error)}`);
         return !r.error;
       } catch (e) {
-        if (!(e instanceof Unsupported)) throw e;
-        this.hooks.log(`batch ${name} stopped: unsupported ${e.what} at ${e.where}`);
+        this.hooks.log(`batch ${name} ${kind} stopped: ${this.stopped(e, mark)}`);
         return false;
       } finally {
         rtm.org.runningBatch = false;
@@ -1287,6 +1323,7 @@ export class Engine {
     row.set('nextfiretime', next === null ? null : new ADatetime(next));
     if (next === null) row.set('state', 'COMPLETE');
     this.begin();
+    const mark = this.mark();
     rtm.org.runningScheduled = true;
     try {
       const r = this.asUser(rtm.db.table('user').has(owner) ? owner : rtm.org.userId, () =>
@@ -1299,8 +1336,7 @@ export class Engine {
       );
       this.hooks.log(`scheduled ${name} ${r.error ? `failed (${this.failure(r.error)})` : 'ran'}`);
     } catch (e) {
-      if (!(e instanceof Unsupported)) throw e;
-      this.hooks.log(`scheduled ${name} stopped: unsupported ${e.what} at ${e.where}`);
+      this.hooks.log(`scheduled ${name} stopped: ${this.stopped(e, mark)}`);
     } finally {
       rtm.org.runningScheduled = false;
       this.end('schedule');

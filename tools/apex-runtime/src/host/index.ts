@@ -148,6 +148,15 @@ export function startLocalOrg(options: LocalOrgOptions): Promise<LocalOrg> {
   let exited: Error | null = null;
   let closing: Promise<void> | null = null;
 
+  // a failing listener is reported, and neither stops the others nor the process
+  const guard = (fn: () => void): void => {
+    try {
+      fn();
+    } catch (e) {
+      log(`a local org listener failed: ${(e as Error)?.stack ?? String(e)}`);
+    }
+  };
+
   const call = <T>(method: string, ...args: unknown[]): Promise<T> => {
     if (exited) return Promise.reject(exited);
     const id = ++nextId;
@@ -245,10 +254,10 @@ export function startLocalOrg(options: LocalOrgOptions): Promise<LocalOrg> {
           log(m.line);
           break;
         case 'event':
-          for (const l of eventListeners) l(m.msg);
+          for (const l of eventListeners) guard(() => l(m.msg));
           break;
         case 'commit':
-          for (const l of commitListeners) l(m.info);
+          for (const l of commitListeners) guard(() => l(m.info));
           break;
       }
     });
