@@ -29,6 +29,7 @@ export const LOCAL_RINKEL_NUMBER = { id: '64b8e900cbe7501ee8467d3e', number: '+3
 /** The agents' time zone the pages render in (the sample data is Dutch). */
 export const PAGE_TIME_ZONE = 'Europe/Amsterdam';
 const MAX_SITE_BODY = 5 * 1024 * 1024;
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const MAX_LOCAL_BODY = 1024 * 1024;
 const SLDS_ASSETS = path.join('node_modules', '@salesforce-ux', 'design-system', 'assets');
 const TYPES: Record<string, string> = {
@@ -108,6 +109,11 @@ function sendText(
 }
 
 async function readJson(request: IncomingMessage): Promise<unknown> {
+  // JSON only: a page on another site can post a form or text/plain here without asking, but
+  // not application/json (the browser's preflight gets no CORS answer from this server).
+  if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) {
+    throw new HttpError(415, 'send the body as Content-Type: application/json');
+  }
   const raw = (await readBody(request, MAX_LOCAL_BODY)).toString('utf8');
   try {
     return raw ? (JSON.parse(raw) as unknown) : {};
@@ -300,6 +306,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     const method = request.method ?? 'GET';
 
     if (pathname.startsWith('/services/apexrest/')) {
+      // The Site takes any Host: it is what a tunnel would forward Rinkel's real webhooks to.
       const body = await readBody(request, MAX_SITE_BODY);
       const answer = await org.rest({
         method,
@@ -312,6 +319,12 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       response.end(answer.body);
       log(`${method} ${pathname} → ${answer.status}`);
       return;
+    }
+    // Everything else acts as a local user: only for this machine's own names (a DNS-rebinding
+    // page would send its own host name).
+    const host = (request.headers.host ?? '').replace(/:\d+$/, '');
+    if (!LOCAL_HOSTS.has(host)) {
+      throw new HttpError(421, `this server answers 127.0.0.1 and localhost, not ${host}`);
     }
     if (pathname === '/local/aura') {
       if (method !== 'POST') throw new HttpError(405, 'POST {className, method, params, as?}');

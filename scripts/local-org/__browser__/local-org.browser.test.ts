@@ -244,6 +244,46 @@ describe('npm start: the product running locally', () => {
     expect(await counts()).toEqual(before);
   });
 
+  it('refuses control and Apex requests another site could forge, and keeps the Site open to tunnels', async () => {
+    const base = started?.url ?? '';
+    const before = await counts();
+    const form = await fetch(`${base}/local/calls`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain' },
+      body: JSON.stringify({ number: '06 12345678' })
+    });
+    expect(form.status).toBe(415);
+    const rebound = await run('curl', [
+      '-s',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code}',
+      '-H',
+      'Host: evil.example',
+      `${base}/local/status`
+    ]);
+    expect(rebound.stdout).toBe('421');
+    const tunnel = await run('curl', [
+      '-s',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code}',
+      '-X',
+      'POST',
+      '-H',
+      'Host: abc.ngrok.example',
+      '-H',
+      'Content-Type: application/json',
+      '-d',
+      '{}',
+      `${base}/services/apexrest/rinkel/v1/callEnd`
+    ]);
+    expect(tunnel.stdout).toBe('401');
+    expect(await counts()).toEqual(before);
+  });
+
   it('takes send-test-event as printed, and a plain curl', async () => {
     const before = await counts();
     const { stdout } = await run(
