@@ -336,5 +336,12 @@ describe('npm start: the product running locally', () => {
     expect((await counts()).Task).toBe(before.Task);
     const timeline = await openWeborder('WO-10003');
     expect(await calls(timeline).count()).toBe(2);
+    // The same page in Dutch: the components' labels from the project's nl_NL translation.
+    await page!.goto(`${page!.url()}?lang=nl`);
+    const dutch = page!.locator('c-call-timeline');
+    await calls(dutch).nth(1).waitFor({ timeout: 30_000 });
+    await expect(text(calls(dutch).nth(1).locator('.call-heading'))).resolves.toContain(
+      'Inkomend gesprek'
+    );
   });
 });
