@@ -270,10 +270,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     const frame = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
     for (const stream of streams) stream.write(frame);
   };
-  const stopEvents = org.onEvent((message) => {
-    log(`event ${message.channel} #${message.data.event.replayId}`);
-    broadcast('platform-event', message);
-  });
+  // The host logs each delivery; the stream only passes the events on.
+  const stopEvents = org.onEvent((message) => broadcast('platform-event', message));
   const stopCommits = org.onCommit((info) => broadcast('commit', info));
   const keepAlive = setInterval(() => {
     for (const stream of streams) stream.write(': keep-alive\n\n');
@@ -282,10 +280,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 
   const sleep = (ms: number): Promise<void> =>
     new Promise((resolve) => setTimeout(resolve, ms / options.speed).unref());
-  const logWebhook = (result: WebhookResult): void =>
-    log(
-      `webhook ${result.event} → ${result.status}${result.status === 200 ? '' : ` ${result.body}`}`
-    );
+  // Every Site request is logged as it is answered; a webhook the fake could not deliver is not.
+  const logWebhook = (result: WebhookResult): void => {
+    if (result.status !== 200) log(`webhook ${result.event} → ${result.status} ${result.body}`);
+  };
 
   async function pageContext(query: URLSearchParams, fallback: LocalUser): Promise<PageContext> {
     const language: Language = query.get('lang') === 'nl' ? 'nl' : 'en';
