@@ -344,4 +344,18 @@ describe('npm start: the product running locally', () => {
       'Inkomend gesprek'
     );
   });
+  it('starts from the sample data again with --reset, with a new secret shown once', async () => {
+    const oldSecret = secret();
+    await page?.close();
+    page = undefined;
+    await started?.interrupt();
+    started = await startNpmStart(['--port', '0', '--state-dir', stateDir, '--reset']);
+    expect(started.readySeconds).toBeLessThan(15);
+    expect(secret()).not.toBe(oldSecret);
+    expect(started.output()).toContain(`Webhook secret (new, shown once`);
+    expect(started.output()).toContain(secret());
+    expect(await counts()).toEqual({ Task: 0, Rinkel_Event__c: 0 });
+    const timeline = await openWeborder('WO-10003');
+    await timeline.locator('.state_empty').waitFor({ timeout: 30_000 });
+  });
 });
