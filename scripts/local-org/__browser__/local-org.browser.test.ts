@@ -284,6 +284,47 @@ describe('npm start: the product running locally', () => {
     expect(await counts()).toEqual(before);
   });
 
+  it('answers bad control and Apex requests with what is wrong, and changes nothing', async () => {
+    const base = started?.url ?? '';
+    const before = await counts();
+    const ask = async (pathname: string, body: unknown): Promise<[number, string]> => {
+      const response = await fetch(`${base}${pathname}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body)
+      });
+      return [response.status, ((await response.json()) as { error: string }).error];
+    };
+    await expect(ask('/local/calls', { number: '06 12345678', duration: -5 })).resolves.toEqual([
+      400,
+      '"duration" must be whole seconds between 0 and 86400'
+    ]);
+    await expect(ask('/local/calls', { number: 'call me' })).resolves.toEqual([
+      400,
+      '"call me" is not a phone number (try one of the sample numbers npm start printed)'
+    ]);
+    const [status, error] = await ask('/local/aura', {
+      className: 'CallTimelineController',
+      method: 'getCalls',
+      as: 'nobody@example.com'
+    });
+    expect(status).toBe(400);
+    expect(error).toContain(
+      '"nobody@example.com" is no user of the local org; use one of admin@example.com, agent@rinkel.local'
+    );
+    await expect(ask('/local/aura', { method: 'getCalls' })).resolves.toEqual([
+      400,
+      '"className" and "method" are required strings'
+    ]);
+    const forged = await fetch(
+      `${base}/local/audio/call-recording/65a1f0c2e4b0a1b2c3d4e5f6?token=forged`
+    );
+    expect(forged.status).toBe(404);
+    expect((await fetch(`${base}/weborders/a0C000000000000AAA`)).status).toBe(404);
+    expect((await fetch(`${base}/nowhere`)).status).toBe(404);
+    expect(await counts()).toEqual(before);
+  });
+
   it('takes send-test-event as printed, and a plain curl', async () => {
     const before = await counts();
     const { stdout } = await run(
