@@ -1,5 +1,5 @@
-// The local org as serve uses it: the host API of tools/apex-runtime/src/host, as the contract
-// between the two describes it (replaced by a re-export once the host branch is merged).
+// The local org as the server uses it: the host API of tools/apex-runtime/src/host, as the
+// contract between the two describes it. A copy on purpose, not a type import: see host.ts.
 export interface LocalOrgOptions {
   root: string;
   packageDirs: string[];

@@ -115,8 +115,6 @@ function shell(
     language: context.language,
     labels: context.labels,
     permissions: context.permissions,
-    apexCalls: [],
-    received: 0,
     streamOpen: false
   };
   const other = context.language === 'nl' ? '?lang=en' : '?lang=nl';

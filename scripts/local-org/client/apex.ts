@@ -20,7 +20,6 @@ export async function callApex(
   params: Record<string, unknown> | undefined
 ): Promise<unknown> {
   const state = window.__LOCAL__;
-  state.apexCalls.push(`${className}.${method}`);
   let response: Response;
   try {
     response = await fetch('/local/aura', {

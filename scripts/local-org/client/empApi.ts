@@ -17,7 +17,6 @@ function connect(): void {
   });
   source.addEventListener('platform-event', (event) => {
     const message = JSON.parse((event as MessageEvent<string>).data) as EmpMessage;
-    window.__LOCAL__.received++;
     for (const { channel, onMessage } of handlers.values()) {
       if (channel === message.channel) onMessage(message);
     }

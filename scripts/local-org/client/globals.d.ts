@@ -14,10 +14,6 @@ declare global {
     labels: Record<string, string>;
     /** Custom permissions of that user (@salesforce/customPermission/*), from its permission sets. */
     permissions: Record<string, boolean>;
-    /** Apex calls the page made, for the tests: "Class.method". */
-    apexCalls: string[];
-    /** Streaming messages the page received, for the tests. */
-    received: number;
     /** Set when the EventSource has connected once. */
     streamOpen: boolean;
   }
