@@ -8,6 +8,8 @@ export default [
       'build/**',
       '.sf/**',
       '.sfdx/**',
+      // The local org's state and caches (npm start).
+      '.rinkel/**',
       'scripts/gate/__fixtures__/**',
       // Compiled from the .ts sources by `npm run build:lwc`; the sources are linted.
       'force-app/**/lwc/**/*.js',

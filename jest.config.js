@@ -54,11 +54,12 @@ module.exports = {
     },
     {
       // The call timeline in Debian's Chromium (rollup bundle, loopback server, playwright-core);
-      // writes screenshots to build/screenshots. See docs/timeline.md.
+      // writes screenshots to build/screenshots. See docs/timeline.md. And the local org end to
+      // end (npm start in a temporary state dir), docs/local-org.md.
       displayName: 'browser',
       rootDir: __dirname,
       testEnvironment: 'node',
-      roots: ['<rootDir>/scripts/lwc'],
+      roots: ['<rootDir>/scripts/lwc', '<rootDir>/scripts/local-org'],
       moduleFileExtensions: ['ts', 'js', 'json'],
       testMatch: ['**/__browser__/**/*.test.ts'],
       transform: { '\\.ts$': scriptsTransform },

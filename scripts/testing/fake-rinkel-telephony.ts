@@ -80,20 +80,58 @@ export class FakeRinkelTelephony {
       body = text;
     }
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const path = url.pathname.replace(/^\/v1/, '');
     const apiKey = req.headers['x-rinkel-api-key'] as string | undefined;
-    this.requests.push({ method: req.method ?? 'GET', path, apiKey, body });
-    const send = (status: number, payload?: unknown) => {
-      res.writeHead(status, payload === undefined ? {} : { 'Content-Type': 'application/json' });
-      res.end(payload === undefined ? '' : JSON.stringify(payload));
+    const { status, payload } = this.respond(req.method ?? 'GET', url, apiKey, body);
+    res.writeHead(status, payload === undefined ? {} : { 'Content-Type': 'application/json' });
+    res.end(payload === undefined ? '' : JSON.stringify(payload));
+  }
+
+  /** Whether `path` (without /v1) is one of the telephony endpoints this fake answers. */
+  static handles(method: string, path: string): boolean {
+    return (
+      (method === 'GET' && /^\/users\/[^/]+$/.test(path)) ||
+      (method === 'POST' && path === '/dial') ||
+      (method === 'GET' && path === '/numbers') ||
+      path === '/contacts' ||
+      path.startsWith('/contacts/')
+    );
+  }
+
+  /**
+   * One request, already read: the answer as status and JSON payload. Public so the local org's
+   * fake Rinkel (one server, one Named Credential URL) can serve these endpoints beside its own.
+   */
+  respond(
+    method: string,
+    url: URL,
+    apiKey: string | undefined,
+    body: unknown
+  ): { status: number; payload?: unknown } {
+    const path = url.pathname.replace(/^\/v1/, '');
+    this.requests.push({ method, path, apiKey, body });
+    let answer: { status: number; payload?: unknown } = { status: 500 };
+    const send = (status: number, payload?: unknown): void => {
+      answer = { status, payload };
     };
+    this.route(method, path, url, apiKey, body, send);
+    return answer;
+  }
+
+  private route(
+    method: string,
+    path: string,
+    url: URL,
+    apiKey: string | undefined,
+    body: unknown,
+    send: (status: number, payload?: unknown) => void
+  ): void {
     if (apiKey !== this.apiKey) return send(401, errors('UNAUTHORIZED', 'Unauthorized'));
     if (this.rateLimitNext > 0) {
       this.rateLimitNext--;
       return send(429, errors('TOO_MANY_REQUESTS', 'Too many requests'));
     }
     const user = /^\/users\/([^/]+)$/.exec(path);
-    if (req.method === 'GET' && user) {
+    if (method === 'GET' && user) {
       const found = this.users.find((u) => u.id === decodeURIComponent(user[1] ?? ''));
       if (!found) return send(404, errors('NOT_FOUND', 'User not found'));
       return send(200, {
@@ -105,8 +143,8 @@ export class FakeRinkelTelephony {
         }
       });
     }
-    if (req.method === 'POST' && path === '/dial') return this.dial(body, send);
-    if (req.method === 'GET' && path === '/numbers') {
+    if (method === 'POST' && path === '/dial') return this.dial(body, send);
+    if (method === 'GET' && path === '/numbers') {
       const page = Math.max(1, Number(url.searchParams.get('page') ?? '1') || 1);
       const perPage = Math.min(
         50,
@@ -124,31 +162,31 @@ export class FakeRinkelTelephony {
         }
       });
     }
-    if (req.method === 'POST' && path === '/contacts') {
+    if (method === 'POST' && path === '/contacts') {
       const id = `contact${this.nextContact++}`;
       this.contacts.set(id, { ...(body as object), id });
       return send(201, { data: this.contacts.get(id) });
     }
-    const contact = /^\/contacts\/([^/]+)$/.exec(path);
-    if (contact) {
-      const id = decodeURIComponent(contact[1] ?? '');
-      if (!this.contacts.has(id)) return send(404, errors('NOT_FOUND', 'Contact not found'));
-      if (req.method === 'PUT') {
-        this.contacts.set(id, { ...(body as object), id });
-        return send(200, { data: this.contacts.get(id) });
-      }
-      if (req.method === 'DELETE') {
-        this.contacts.delete(id);
-        return send(204);
-      }
-    }
     const byNumber = /^\/contacts\/find-by-number\/([^/]+)$/.exec(path);
-    if (req.method === 'GET' && byNumber) {
+    if (method === 'GET' && byNumber) {
       const wanted = decodeURIComponent(byNumber[1] ?? '');
       const found = [...this.contacts.values()].find((c) =>
         c.numbers?.some((n) => n.e164 === wanted)
       );
       return found ? send(200, { data: found }) : send(404, errors('NOT_FOUND', 'No contact'));
+    }
+    const contact = /^\/contacts\/([^/]+)$/.exec(path);
+    if (contact) {
+      const id = decodeURIComponent(contact[1] ?? '');
+      if (!this.contacts.has(id)) return send(404, errors('NOT_FOUND', 'Contact not found'));
+      if (method === 'PUT') {
+        this.contacts.set(id, { ...(body as object), id });
+        return send(200, { data: this.contacts.get(id) });
+      }
+      if (method === 'DELETE') {
+        this.contacts.delete(id);
+        return send(204);
+      }
     }
     return send(404, errors('NOT_FOUND', 'Not found'));
   }

@@ -10,7 +10,9 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { parseJsonOrText } from '../clients/http-body';
+import { FakeRinkelTelephony } from './fake-rinkel-telephony';
 
 export interface RecordedRequest {
   method: string;
@@ -33,6 +35,12 @@ export interface FakeSubscription {
  * answer after `slowMs`.
  */
 export type FailureMode = 'network' | 'truncated' | 'slow' | 429 | 500 | 502 | 503;
+
+/** The two kinds of call audio with a stream endpoint (reference §3.7). */
+export type AudioKind = 'call-recording' | 'voicemail';
+
+/** A temporary stream URL stays valid this long (reference §3.7: "3 hours"). */
+export const STREAM_URL_TTL_MS = 3 * 60 * 60 * 1000;
 
 export interface FakeRinkelOptions {
   apiKey?: string;
@@ -87,6 +95,17 @@ export class FakeRinkel {
     code: string;
     message: string;
   }[] = [];
+  /**
+   * Audio behind GET /call-recordings/{id}/stream and GET /voicemails/{id}/stream [3P §3.7]: each
+   * answers `{data: {url}}`, a temporary URL under `audioBaseUrl` carrying a token; unknown ids
+   * are a 404. `streamAudio` serves what such a URL points at.
+   */
+  readonly audio = new Map<string, { body: Buffer; contentType: string }>();
+  /** Where the temporary URLs point (https, as Rinkel's; a host maps it to where it serves audio). */
+  audioBaseUrl = 'https://audio.rinkel.test/v1/audio';
+  /** When set, the telephony endpoints (users/{id}, dial, numbers, contacts) are answered too. */
+  telephony?: FakeRinkelTelephony;
+  private readonly audioTokens = new Map<string, { key: string; expiresAt: number }>();
   private truncateNext = false;
   private server?: Server;
   private port = 0;
@@ -127,6 +146,21 @@ export class FakeRinkel {
   /** The next `method path` request (path without the /v1 prefix) gets this error envelope. */
   rejectOnce(method: string, path: string, status: number, code: string, message: string): void {
     this.rejections.push({ method, path, status, code, message });
+  }
+
+  /** Audio a temporary URL points at, or undefined when the token is unknown, expired or for other audio. */
+  streamAudio(
+    kind: AudioKind,
+    id: string,
+    token: string,
+    now = Date.now()
+  ): { body: Buffer; contentType: string } | undefined {
+    const grant = this.audioTokens.get(token);
+    const key = `${kind}/${id}`;
+    if (!grant || grant.key !== key || grant.expiresAt < now) {
+      return undefined;
+    }
+    return this.audio.get(key);
   }
 
   requestsTo(method: string, pathPrefix: string): RecordedRequest[] {
@@ -293,6 +327,28 @@ export class FakeRinkel {
     }
     if (method === 'GET' && path === '/users') {
       this.paginate(res, '/users', this.users, query);
+      return;
+    }
+    const stream = /^\/(call-recordings|voicemails)\/([^/]+)\/stream$/.exec(path);
+    if (method === 'GET' && stream) {
+      const kind: AudioKind = stream[1] === 'voicemails' ? 'voicemail' : 'call-recording';
+      const id = decodeURIComponent(stream[2] ?? '');
+      if (!this.audio.has(`${kind}/${id}`)) {
+        this.send(res, 404, errorBody('NOT_FOUND', 'The audio was not found'));
+        return;
+      }
+      const token = randomBytes(16).toString('hex');
+      this.audioTokens.set(token, {
+        key: `${kind}/${id}`,
+        expiresAt: Date.now() + STREAM_URL_TTL_MS
+      });
+      const url = `${this.audioBaseUrl}/${kind}/${encodeURIComponent(id)}?token=${token}`;
+      this.send(res, 200, { data: { url } });
+      return;
+    }
+    if (this.telephony && FakeRinkelTelephony.handles(method, path)) {
+      const answer = this.telephony.respond(method, url, apiKeyHeader, body);
+      this.send(res, answer.status, answer.payload);
       return;
     }
     if (method === 'GET' && path === '/call-detail-records') {
