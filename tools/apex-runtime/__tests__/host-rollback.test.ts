@@ -8,10 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Pos } from '../src/ast';
 import { Engine } from '../src/host/engine';
+import { CACHE_DIR, ROOT } from './support/local-org';
 import { AList } from '../src/values';
 
-const ROOT = path.join(__dirname, '..', '..', '..');
-const CACHE_DIR = path.join(os.tmpdir(), 'rinkel-local-org-test-cache');
 const AT = { line: 1, col: 1 } as Pos;
 
 jest.setTimeout(120_000);

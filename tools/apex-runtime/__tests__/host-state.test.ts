@@ -8,21 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { FakeRinkel } from '../../../scripts/testing/fake-rinkel';
 import { startLocalOrg, type LocalOrg, type LocalOrgOptions } from '../src/host/index';
+import { CACHE_DIR, ROOT, fixture, webhook, type Json } from './support/local-org';
 
-const ROOT = path.join(__dirname, '..', '..', '..');
-const FIXTURES = path.join(ROOT, 'scripts', 'testing', 'fixtures', 'rinkel');
-// parsed Apex shared by the host tests (keyed on each file's content, so never stale)
-const CACHE_DIR = path.join(os.tmpdir(), 'rinkel-local-org-test-cache');
 const API_KEY = 'local-org-state-key';
 
 jest.setTimeout(180_000);
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = Record<string, any>;
-
-function fixture(name: string): Json {
-  return JSON.parse(fs.readFileSync(path.join(FIXTURES, name), 'utf8')) as Json;
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -76,12 +66,7 @@ test('a delayed CDR fetch survives a restart and writes its Task once the delay 
   const secret = first.secrets.webhookSecret;
   const callEnd = fixture('callEnd.json');
   callEnd.id = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
-  const res = await first.rest({
-    method: 'POST',
-    path: `/services/apexrest/rinkel/v1/callEnd?token=${encodeURIComponent(secret)}`,
-    headers: { 'Content-Type': 'application/json' },
-    body: Buffer.from(JSON.stringify(callEnd))
-  });
+  const res = await webhook(first, 'callEnd', secret, callEnd);
   expect(res.status).toBe(200);
   await first.settle();
   // Rinkel has no CDR for the call yet (404): the fetch is queued again with a delay
@@ -131,12 +116,7 @@ test('a delayed CDR fetch survives a restart and writes its Task once the delay 
   expect(await tasksFor(third, callEnd.id)).toEqual([]);
   expect(third.weborders).toHaveLength(6);
   // the old secret no longer opens the Site
-  const refused = await third.rest({
-    method: 'POST',
-    path: `/services/apexrest/rinkel/v1/callEnd?token=${encodeURIComponent(secret)}`,
-    headers: { 'Content-Type': 'application/json' },
-    body: Buffer.from(JSON.stringify(callEnd))
-  });
+  const refused = await webhook(third, 'callEnd', secret, callEnd);
   expect(refused.status).toBe(401);
   await close(third);
 });

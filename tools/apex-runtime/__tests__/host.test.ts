@@ -8,21 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { FakeRinkel } from '../../../scripts/testing/fake-rinkel';
 import { startLocalOrg, type LocalOrg } from '../src/host/index';
+import { CACHE_DIR, ROOT, fixture, webhook as post, type Json } from './support/local-org';
 
-const ROOT = path.join(__dirname, '..', '..', '..');
-const FIXTURES = path.join(ROOT, 'scripts', 'testing', 'fixtures', 'rinkel');
-// parsed Apex shared by the host tests (keyed on each file's content, so never stale)
-const CACHE_DIR = path.join(os.tmpdir(), 'rinkel-local-org-test-cache');
 const API_KEY = 'local-org-test-key';
 
 jest.setTimeout(120_000);
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = Record<string, any>;
-
-function fixture(name: string): Json {
-  return JSON.parse(fs.readFileSync(path.join(FIXTURES, name), 'utf8')) as Json;
-}
 
 let fake: FakeRinkel;
 let org: LocalOrg;
@@ -52,13 +42,7 @@ afterAll(async () => {
 });
 
 function webhook(event: string, token: string, body: unknown): ReturnType<LocalOrg['rest']> {
-  return org.rest({
-    method: 'POST',
-    path: `/services/apexrest/rinkel/v1/${event}?token=${encodeURIComponent(token)}`,
-    headers: { 'Content-Type': 'application/json' },
-    body: Buffer.from(JSON.stringify(body)),
-    remoteAddress: '127.0.0.1'
-  });
+  return post(org, event, token, body);
 }
 
 test('the fresh org holds the sample Weborders with their E.164 numbers and the setup users', () => {

@@ -28,6 +28,38 @@ const TAG = '\u0000apex';
 /** Raised for a value the store cannot keep (a built-in host object in a queued job, a cycle…). */
 export class NotStorable extends Error {}
 
+/**
+ * A copy of a Map, Set or array with each element through `walk`, entered in `memo` first so
+ * shared and cyclic references stay shared; undefined for anything else. `types.isMap` rather
+ * than `instanceof`: v8.deserialize builds Maps and Sets of the realm it runs in (another one
+ * under jest).
+ */
+function copyContainer(
+  v: object,
+  memo: Map<object, unknown>,
+  walk: (x: unknown) => unknown
+): unknown {
+  if (types.isMap(v)) {
+    const m = new Map<unknown, unknown>();
+    memo.set(v, m);
+    for (const [k, x] of v as Map<unknown, unknown>) m.set(walk(k), walk(x));
+    return m;
+  }
+  if (types.isSet(v)) {
+    const s = new Set<unknown>();
+    memo.set(v, s);
+    for (const x of v as Set<unknown>) s.add(walk(x));
+    return s;
+  }
+  if (Array.isArray(v)) {
+    const a: unknown[] = [];
+    memo.set(v, a);
+    for (const x of v) a.push(walk(x));
+    return a;
+  }
+  return undefined;
+}
+
 export function toPlain(root: unknown): unknown {
   const memo = new Map<object, unknown>();
   const walk = (v: unknown): unknown => {
@@ -89,24 +121,8 @@ export function toPlain(root: unknown): unknown {
     }
     if (Buffer.isBuffer(v)) return tag('buf', { b: new Uint8Array(v) });
     if (v instanceof Uint8Array) return v;
-    if (v instanceof Map) {
-      const m = new Map<unknown, unknown>();
-      memo.set(v, m);
-      for (const [k, x] of v) m.set(walk(k), walk(x));
-      return m;
-    }
-    if (v instanceof Set) {
-      const s = new Set<unknown>();
-      memo.set(v, s);
-      for (const x of v) s.add(walk(x));
-      return s;
-    }
-    if (Array.isArray(v)) {
-      const a: unknown[] = [];
-      memo.set(v, a);
-      for (const x of v) a.push(walk(x));
-      return a;
-    }
+    const copied = copyContainer(v, memo, walk);
+    if (copied !== undefined) return copied;
     const proto = Object.getPrototypeOf(v);
     if (proto !== Object.prototype && proto !== null)
       throw new NotStorable(`a ${String(proto?.constructor?.name ?? 'host')} object`);
@@ -125,26 +141,9 @@ export function fromPlain(root: unknown, classes?: (key: string) => ClassRt | un
     if (v === null || v === undefined || typeof v !== 'object') return v;
     const hit = memo.get(v);
     if (hit !== undefined) return hit;
-    // v8.deserialize builds Maps and Sets of the realm it runs in (another one under jest)
     if (types.isUint8Array(v)) return v;
-    if (types.isMap(v)) {
-      const m = new Map<unknown, unknown>();
-      memo.set(v, m);
-      for (const [k, x] of v) m.set(walk(k), walk(x));
-      return m;
-    }
-    if (types.isSet(v)) {
-      const s = new Set<unknown>();
-      memo.set(v, s);
-      for (const x of v) s.add(walk(x));
-      return s;
-    }
-    if (Array.isArray(v)) {
-      const a: unknown[] = [];
-      memo.set(v, a);
-      for (const x of v) a.push(walk(x));
-      return a;
-    }
+    const copied = copyContainer(v, memo, walk);
+    if (copied !== undefined) return copied;
     const o = v as Record<string, any>;
     const t = o[TAG] as string | undefined;
     let out: unknown;

@@ -721,28 +721,13 @@ export class Engine {
   private userContext(userId: string): UserContext {
     const row = this.rtm.db.table('user').get(userId);
     if (!row) throw new Error(`no User ${userId} in the local org`);
-    const org = this.rtm.org;
-    return {
-      userId,
-      profileId: String(row.get('profileid') ?? ''),
-      language: String(row.get('languagelocalekey') ?? org.language),
-      locale: String(row.get('localesidkey') ?? org.locale),
-      timezone: String(row.get('timezonesidkey') ?? org.timezone),
-      userName: String(row.get('username') ?? '')
-    };
+    const sec = this.rtm.security;
+    return sec.contextOf(userId, row, sec.running());
   }
 
   private asUser<T>(userId: string, fn: () => T): T {
     const sec = this.rtm.security;
-    const org = this.rtm.org;
-    const saved: UserContext = {
-      userId: org.userId,
-      profileId: org.profileId,
-      language: org.language,
-      locale: org.locale,
-      timezone: org.timezone,
-      userName: org.userName
-    };
+    const saved = sec.running();
     sec.apply(this.userContext(userId));
     try {
       return fn();

@@ -32,7 +32,6 @@ import type { MethodDecl, Pos } from '../ast';
 import { ApexThrow, Uncatchable, Unsupported } from '../errors';
 import { T_STRING, exceptionToString, type ClassRt } from '../interp';
 import type { Runtime } from '../runner';
-import type { UserContext } from './security';
 import { asyncMark, dropQueuedSince } from './tx';
 import { ABlob } from '../values';
 
@@ -190,26 +189,12 @@ export function dispatchRest(rtm: Runtime, call: RestCall): RestResult {
   const lib = rtm.lib;
   const ip = rtm.ip;
   const inTest = org.inTest;
-  const saved: UserContext = {
-    userId: org.userId,
-    profileId: org.profileId,
-    language: org.language,
-    locale: org.locale,
-    timezone: org.timezone,
-    userName: org.userName
-  };
+  const saved = rtm.security.running();
   if (call.userId) {
     const row = rtm.db.table('user').get(call.userId);
     if (!row) throw new Error(`no User row ${call.userId}`);
     // the running user's context, as System.runAs sets it (src/platform/security.ts)
-    rtm.security.apply({
-      userId: call.userId,
-      profileId: String(row.get('profileid') ?? ''),
-      language: String(row.get('languagelocalekey') ?? saved.language),
-      locale: String(row.get('localesidkey') ?? saved.locale),
-      timezone: String(row.get('timezonesidkey') ?? saved.timezone),
-      userName: String(row.get('username') ?? '')
-    });
+    rtm.security.apply(rtm.security.contextOf(call.userId, row, saved));
   }
   if (!call.hosted) rtm.resetTransaction();
   rtm.resetStatics();

@@ -817,26 +817,12 @@ export class Security {
     // every call to runAs counts against the DML statement limit
     this.org.limits.dml++;
     (ip.host as any).checkLimits(ip, s);
-    const saved: UserContext = {
-      userId: this.org.userId,
-      profileId: this.org.profileId,
-      language: this.org.language,
-      locale: this.org.locale,
-      timezone: this.org.timezone,
-      userName: this.org.userName
-    };
+    const saved = this.running();
     const savedMixed = this.mixed;
     const frame = ip.frames[ip.frames.length - 1]! as any;
     const savedRunAs = frame.runAs;
     this.stack.push(saved);
-    this.apply({
-      userId: id,
-      profileId: String(row.get('profileid') ?? ''),
-      language: String(row.get('languagelocalekey') ?? saved.language),
-      locale: String(row.get('localesidkey') ?? saved.locale),
-      timezone: String(row.get('timezonesidkey') ?? saved.timezone),
-      userName: String(row.get('username') ?? '')
-    });
+    this.apply(this.contextOf(id, row, saved));
     this.mixed = null;
     frame.runAs = true;
     try {
@@ -846,6 +832,31 @@ export class Security {
       this.mixed = savedMixed;
       this.apply(this.stack.pop()!);
     }
+  }
+
+  /** The running user's context, to be put back with apply(). */
+  running(): UserContext {
+    const o = this.org;
+    return {
+      userId: o.userId,
+      profileId: o.profileId,
+      language: o.language,
+      locale: o.locale,
+      timezone: o.timezone,
+      userName: o.userName
+    };
+  }
+
+  /** The context System.runAs gives the user of `row`; what the row leaves empty comes from `fallback`. */
+  contextOf(userId: string, row: Row, fallback: UserContext): UserContext {
+    return {
+      userId,
+      profileId: String(row.get('profileid') ?? ''),
+      language: String(row.get('languagelocalekey') ?? fallback.language),
+      locale: String(row.get('localesidkey') ?? fallback.locale),
+      timezone: String(row.get('timezonesidkey') ?? fallback.timezone),
+      userName: String(row.get('username') ?? '')
+    };
   }
 
   apply(c: UserContext): void {
