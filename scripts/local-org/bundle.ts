@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Plugin } from 'rollup';
 import { lwcBundle, walk } from '../core/paths';
+import { bundleComponents, platformModules } from '../lwc/harness/lwc-rollup';
 
 const CLIENT_DIR = path.join(__dirname, 'client');
 const VIRTUAL = '\0rinkel-local:';
@@ -43,6 +43,7 @@ export function bundleInputs(root: string): string[] {
     ...sources,
     ...walk(CLIENT_DIR, (file) => file.endsWith('.ts')),
     __filename,
+    path.join(__dirname, '..', 'lwc', 'harness', 'lwc-rollup.ts'),
     path.join(root, 'package-lock.json')
   ];
 }
@@ -57,130 +58,38 @@ export function bundleHash(root: string): string {
   return hash.digest('hex').slice(0, 16);
 }
 
-function localPlatform(): Plugin {
-  return {
+function localPlatform() {
+  return platformModules({
     name: 'rinkel-local-platform',
-    resolveId(source, importer) {
-      if (source.startsWith('@salesforce/apex/')) {
-        return `${VIRTUAL}apex:${source.slice('@salesforce/apex/'.length)}`;
-      }
-      if (SERVICES[source]) {
-        return SERVICES[source];
-      }
-      // The npm package's gate stub turns every gate on; this one needs native shadow, which a
-      // page with synthetic shadow (as Lightning Experience) does not have.
-      if (source === '@salesforce/gate/bc.260.enableComboboxElementInternals') {
-        return `${VIRTUAL}gate-off`;
-      }
-      if (source.startsWith('@salesforce/label/c.')) {
-        return `${VIRTUAL}label:${source.slice('@salesforce/label/c.'.length)}`;
-      }
-      if (source.startsWith('@salesforce/customPermission/')) {
-        return `${VIRTUAL}permission:${source.slice('@salesforce/customPermission/'.length)}`;
-      }
-      if (source === '@salesforce/i18n/locale' || source === '@salesforce/i18n/timeZone') {
-        return `${VIRTUAL}i18n:${source.slice('@salesforce/i18n/'.length)}`;
-      }
-      const from = importer?.split('?')[0];
-      if (from?.endsWith('.ts') && source.startsWith('.') && !path.extname(source)) {
-        const candidate = `${path.resolve(path.dirname(from), source)}.ts`;
-        if (fs.existsSync(candidate)) {
-          return candidate;
-        }
-      }
-      return null;
-    },
+    virtual: VIRTUAL,
+    pageGlobal: '__LOCAL__',
+    resolve: (source) =>
+      source.startsWith('@salesforce/apex/')
+        ? `${VIRTUAL}apex:${source.slice('@salesforce/apex/'.length)}`
+        : (SERVICES[source] ?? null),
     load(id) {
-      if (id.startsWith(`${VIRTUAL}apex:`)) {
-        const [className, method] = id.slice(`${VIRTUAL}apex:`.length).split('.');
-        return `import { callApex } from ${JSON.stringify(path.join(CLIENT_DIR, 'apex.ts'))};
-export default (params) => callApex(${JSON.stringify(className)}, ${JSON.stringify(method)}, params);`;
-      }
-      if (id === `${VIRTUAL}gate-off`) {
-        return 'export default { isOpen: () => false };';
-      }
-      if (id.startsWith(`${VIRTUAL}label:`)) {
-        const name = id.slice(`${VIRTUAL}label:`.length);
-        return `export default (window.__LOCAL__.labels[${JSON.stringify(name)}] ?? ${JSON.stringify(name)});`;
-      }
-      if (id.startsWith(`${VIRTUAL}permission:`)) {
-        const name = id.slice(`${VIRTUAL}permission:`.length);
-        return `export default window.__LOCAL__.permissions[${JSON.stringify(name)}] === true;`;
-      }
-      if (id.startsWith(`${VIRTUAL}i18n:`)) {
-        const key = id.slice(`${VIRTUAL}i18n:`.length);
-        return `export default window.__LOCAL__.${key === 'locale' ? 'locale' : 'timeZone'};`;
-      }
-      return null;
-    },
-    async transform(code, id) {
-      // The LWC plugin tags module ids with a query (?specifier=c/callTimeline).
-      const file = id.split('?')[0] ?? id;
-      if (!file.endsWith('.ts') || file.endsWith('.d.ts')) {
+      if (!id.startsWith(`${VIRTUAL}apex:`)) {
         return null;
       }
-      const { transformAsync } = await import('@babel/core');
-      const result = await transformAsync(code, {
-        filename: file,
-        babelrc: false,
-        configFile: false,
-        sourceMaps: false,
-        presets: [['@babel/preset-typescript', { allowDeclareFields: true }]],
-        plugins: [['@babel/plugin-syntax-decorators', { version: '2023-11' }]]
-      });
-      return result?.code ? { code: result.code, map: null } : null;
+      const [className, method] = id.slice(`${VIRTUAL}apex:`.length).split('.');
+      return `import { callApex } from ${JSON.stringify(path.join(CLIENT_DIR, 'apex.ts'))};
+export default (params) => callApex(${JSON.stringify(className)}, ${JSON.stringify(method)}, params);`;
     }
-  };
+  });
 }
 
 async function build(root: string, file: string): Promise<void> {
-  const { rollup } = await import('rollup');
-  const { default: lwc } = await import('@lwc/rollup-plugin');
-  const { default: replace } = await import('@rollup/plugin-replace');
-  const bundle = await rollup({
-    input: path.join(CLIENT_DIR, 'main.ts'),
-    plugins: [
-      localPlatform(),
-      replace({
-        preventAssignment: true,
-        values: {
-          'process.env.NODE_ENV': JSON.stringify('production'),
-          'import.meta.env.SSR': 'false'
-        }
-      }),
-      lwc({
-        modules: [
-          ...COMPONENTS.map((name) => ({
-            name: `c/${name}`,
-            path: path.join(lwcBundle(name, root), `${name}.ts`)
-          })),
-          { npm: 'lightning-base-components' }
-        ]
-      })
-    ],
-    onwarn(warning, warn) {
-      // Base components import optional platform modules they guard at run time; their own
-      // template warnings are theirs, not ours.
-      const where = warning.id ?? warning.loc?.file ?? '';
-      if (
-        warning.code === 'CIRCULAR_DEPENDENCY' ||
-        warning.code === 'THIS_IS_UNDEFINED' ||
-        where.includes('lightning-base-components')
-      ) {
-        return;
-      }
-      warn(warning);
-    }
-  });
   const partial = `${file}.${process.pid}.tmp`;
-  await bundle.write({
+  await bundleComponents({
+    input: path.join(CLIENT_DIR, 'main.ts'),
+    platform: localPlatform(),
+    components: COMPONENTS.map((name) => ({
+      name,
+      path: path.join(lwcBundle(name, root), `${name}.ts`)
+    })),
     file: partial,
-    format: 'iife',
-    name: 'rinkelLocalOrg',
-    sourcemap: false,
-    inlineDynamicImports: true
+    name: 'rinkelLocalOrg'
   });
-  await bundle.close();
   // Written aside and renamed, so a start cut off mid-build never leaves half a bundle cached.
   fs.renameSync(partial, file);
 }
