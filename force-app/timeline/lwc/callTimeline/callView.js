@@ -429,7 +429,10 @@ export function toView(call, ctx) {
     summary,
     summaryLong: summary.length > LONG_SUMMARY_CHARS,
     summaryId: `summary-${call.taskId}`,
-    summaryPending: summary === '' && (call.status ?? '').toUpperCase() === 'ANSWERED' && age >= 0 && age < SUMMARY_WAIT_MS,
+    summaryPending: summary === '' && (call.status ?? '').toUpperCase() === 'ANSWERED' &&
+    // `now` moves once a clock tick, so a call that arrives live may have started up to a
+    // tick after it; only a start beyond that is a skewed clock, with nothing to wait for.
+    age > -CLOCK_TICK_MS && age < SUMMARY_WAIT_MS,
     showPlay: ctx.canListen && recording.playable,
     playLabel,
     playAriaLabel: `${playLabel} – ${numberText}, ${absolute}`,

@@ -548,7 +548,9 @@ export function toView(call: CallEntry, ctx: ViewContext): CallView {
     summaryPending:
       summary === '' &&
       (call.status ?? '').toUpperCase() === 'ANSWERED' &&
-      age >= 0 &&
+      // `now` moves once a clock tick, so a call that arrives live may have started up to a
+      // tick after it; only a start beyond that is a skewed clock, with nothing to wait for.
+      age > -CLOCK_TICK_MS &&
       age < SUMMARY_WAIT_MS,
     showPlay: ctx.canListen && recording.playable,
     playLabel,

@@ -225,6 +225,16 @@ describe('statusText', () => {
 });
 
 describe('toView', () => {
+  it('says the summary is pending for an answered call that arrived live after the clock last moved, not for a skewed start', () => {
+    const pending = (startedAt: string) =>
+      toView(fromCdr({ startedAt, summary: null, status: 'ANSWERED' }), context()).summaryPending;
+    // the timeline's `now` is up to a minute old when a live call comes in
+    expect(pending(new Date(NOW + 40_000).toISOString())).toBe(true);
+    expect(pending(ago(5 * 60_000))).toBe(true);
+    expect(pending(new Date(NOW + 3 * 60_000).toISOString())).toBe(false);
+    expect(pending(ago(2 * DAY))).toBe(false);
+  });
+
   it('marks a recording expired the day after its available-until date, in the user time zone', () => {
     const call = fromCdr({ recordingAvailableUntil: '2026-11-23' });
     expect(toView(call, context()).recordingExpired).toBe(false);
