@@ -7,7 +7,6 @@
  * src/host/index.ts, where blocking on a callout does not block the process's HTTP servers.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseApex, parseSoql, type Pos, type TypeDecl } from '../ast';
@@ -22,11 +21,11 @@ import { loadSecurityMeta, STANDARD_PROFILES, type UserContext } from '../platfo
 import * as asyncApex from '../platform/async';
 import * as events from '../platform/events';
 import {
-  asyncMark,
-  dropQueuedSince,
+  markTransaction,
+  rollBackTo,
   runTransaction,
-  type AsyncMark,
-  type TxKind
+  type TxKind,
+  type TxMark
 } from '../platform/tx';
 import { nextFireTime } from '../stdlib';
 import {
@@ -45,6 +44,8 @@ import {
 import { pack, unpack } from './codec';
 import {
   GUEST_PROFILE_NAME,
+  generateWebhookSecret,
+  sha256Hex,
   LOOKUP_SECRET_SETTING,
   SAMPLE_DATA_PLAN,
   SAMPLE_PERMISSION_SET,
@@ -168,10 +169,6 @@ interface StoredState {
   schedules: Schedule[];
   events: { type: string; event: SObj; uuid: string }[];
   secrets: { webhookSecret: string; lookupToken: string };
-}
-
-function sha256(s: string | Buffer): string {
-  return crypto.createHash('sha256').update(s).digest('hex');
 }
 
 function writeAtomic(file: string, data: Buffer | string): void {
@@ -307,7 +304,7 @@ export class Engine {
     const t0 = Date.now();
     const project = loadProject(this.cfg.root, this.cfg.packageDirs, {
       parse: (source, file) => {
-        const key = sha256(`${file}\u0000${source}`);
+        const key = sha256Hex(`${file}\u0000${source}`);
         let d = cache.get(key);
         if (!d) {
           d = parseApex(source, file);
@@ -439,16 +436,16 @@ export class Engine {
     this.rememberUsers();
     // ensureWebhookSecret / ensureLookupToken: the org keeps only the SHA-256
     this.secrets = {
-      webhookSecret: crypto.randomBytes(32).toString('base64url'),
-      lookupToken: crypto.randomBytes(32).toString('base64url')
+      webhookSecret: generateWebhookSecret(),
+      lookupToken: generateWebhookSecret()
     };
     const admin = this.users.get('admin')!.id;
     this.transaction('seed', admin, () => {
       this.insert(SECRET_SETTING, [
-        { SetupOwnerId: rtm.org.orgId, [SECRET_HASH_FIELD]: sha256(this.secrets.webhookSecret) }
+        { SetupOwnerId: rtm.org.orgId, [SECRET_HASH_FIELD]: sha256Hex(this.secrets.webhookSecret) }
       ]);
       this.insert(LOOKUP_SECRET_SETTING, [
-        { SetupOwnerId: rtm.org.orgId, [SECRET_HASH_FIELD]: sha256(this.secrets.lookupToken) }
+        { SetupOwnerId: rtm.org.orgId, [SECRET_HASH_FIELD]: sha256Hex(this.secrets.lookupToken) }
       ]);
     });
     // loadSampleData: the records of the sample plan, inserted with their triggers
@@ -1037,7 +1034,7 @@ export class Engine {
     if (p.bus.pending.length || (waiting && now >= this.retryAt)) {
       this.begin();
       this.published.clear();
-      const mark = this.mark();
+      const mark = markTransaction(this.rtm.lib);
       try {
         events.deliverEvents(lib, rtm.ip, HOST_POS);
         this.logDelivery();
@@ -1089,13 +1086,13 @@ export class Engine {
 
   /**
    * Async work that stopped on something the runtime does not model, or on a runtime defect: its
-   * writes are undone (runTransaction rolls back only Apex exceptions), what it queued is dropped,
-   * and the reason is returned for the log. The org goes on with the next piece of work.
+   * writes are undone (runTransaction rolls back only Apex exceptions), what it queued and
+   * published after commit is dropped, and the reason is returned for the log. The org goes on
+   * with the next piece of work.
    */
-  private stopped(e: unknown, mark: { db: number; queued: AsyncMark }): string {
+  private stopped(e: unknown, mark: TxMark): string {
     const rtm = this.rtm;
-    rtm.db.rollbackTo(mark.db);
-    dropQueuedSince(rtm.lib, mark.queued);
+    rollBackTo(rtm.lib, mark);
     rtm.org.running = null;
     rtm.org.runningBatch = false;
     rtm.org.runningScheduled = false;
@@ -1107,10 +1104,6 @@ export class Engine {
         .split('\n')[1]
         ?.trim() ?? ''
     })`;
-  }
-
-  private mark(): { db: number; queued: AsyncMark } {
-    return { db: this.rtm.db.mark(), queued: asyncMark(this.rtm.lib) };
   }
 
   /** One line per delivered event type: how many, to which triggers, as which user. */
@@ -1171,7 +1164,7 @@ export class Engine {
     const userId = by && rtm.db.table('user').has(by) ? by : rtm.org.userId;
     this.begin();
     const t0 = Date.now();
-    const mark = this.mark();
+    const mark = markTransaction(this.rtm.lib);
     try {
       // a Queueable runs as the user who enqueued it
       const { res, fr } = this.asUser(userId, () => asyncApex.runJob(rtm.lib, rtm.ip, j, HOST_POS));
@@ -1208,7 +1201,7 @@ export class Engine {
     );
     const step = (kind: string, fn: () => void): boolean => {
       this.begin();
-      const mark = this.mark();
+      const mark = markTransaction(this.rtm.lib);
       rtm.org.runningBatch = true;
       try {
         const r = runTransaction(lib, ip, 'batch', fn);
@@ -1285,7 +1278,7 @@ export class Engine {
     row.set('nextfiretime', next === null ? null : new ADatetime(next));
     if (next === null) row.set('state', 'COMPLETE');
     this.begin();
-    const mark = this.mark();
+    const mark = markTransaction(this.rtm.lib);
     rtm.org.runningScheduled = true;
     try {
       const r = this.asUser(rtm.db.table('user').has(owner) ? owner : rtm.org.userId, () =>

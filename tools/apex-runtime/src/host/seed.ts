@@ -17,8 +17,12 @@ import {
   readSampleRecords,
   samplePermissionSetXml
 } from '../../../../scripts/setup/project';
+import { generateWebhookSecret, sha256Hex } from '../../../../scripts/core/secret';
 
 export {
+  // setup's own secret generator and hash: the local org's secrets are made as setup makes them
+  generateWebhookSecret,
+  sha256Hex,
   SAMPLE_DATA_PLAN,
   SAMPLE_PERMISSION_SET,
   SECRET_HASH_FIELD,

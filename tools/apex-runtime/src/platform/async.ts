@@ -186,6 +186,7 @@ export function runJob(
   }
   row.set('completeddate', new ADatetime(org.clock()));
   const fin = org.running.finalizer;
+  let fr: TxResult | null = null;
   if (fin) {
     org.running.inFinalizer = true;
     const fctx = new HostObj(
@@ -202,14 +203,12 @@ export function runJob(
         exception: res.error?.ex ?? null
       }
     );
-    const fr = runTransaction(lib, ip, 'finalizer', () => {
+    fr = runTransaction(lib, ip, 'finalizer', () => {
       ip.callMethod(fin, 'execute', [fctx], at);
     });
-    org.running = null;
-    return { res, fr };
   }
   org.running = null;
-  return { res, fr: null };
+  return { res, fr };
 }
 
 export function executeBatch(lib: Library, ip: Interp, args: unknown[], at: Pos): unknown {

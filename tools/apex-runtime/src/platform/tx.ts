@@ -109,6 +109,24 @@ export function dropQueuedSince(lib: Library, mark: AsyncMark): void {
   org.batches = org.batches.filter((e) => !isNew(mark.batches, e));
 }
 
+/** Where a transaction began: its DML, its publish-after-commit events, the async work it queues. */
+export interface TxMark {
+  db: number;
+  events: number;
+  queued: AsyncMark;
+}
+
+export function markTransaction(lib: Library): TxMark {
+  return { db: lib.org.db.mark(), events: lib.platform.bus.mark(), queued: asyncMark(lib) };
+}
+
+/** Rolls back what the transaction begun at `mark` did: its DML, its events, its async work. */
+export function rollBackTo(lib: Library, mark: TxMark): void {
+  lib.org.db.rollbackTo(mark.db);
+  lib.platform.bus.discardAfterCommit(mark.events);
+  dropQueuedSince(lib, mark.queued);
+}
+
 export interface TxResult {
   /** the exception that ended the transaction (rolled back), or null */
   error: ApexThrow | Uncatchable | null;
@@ -152,9 +170,7 @@ export function runTransaction(
     org.userName = String(org.db.rowById(opts.userId)?.row.get('username') ?? org.userName);
   }
   p.txStack.push(kind);
-  const mark = org.db.mark();
-  const eventMark = p.bus.mark();
-  const queued = asyncMark(lib);
+  const mark = markTransaction(lib);
   const depth = ip.frames.length;
   let error: ApexThrow | Uncatchable | null = null;
   try {
@@ -162,9 +178,7 @@ export function runTransaction(
   } catch (e) {
     if (!(e instanceof ApexThrow) && !(e instanceof Uncatchable)) throw e;
     ip.frames.length = depth;
-    org.db.rollbackTo(mark);
-    p.bus.discardAfterCommit(eventMark);
-    dropQueuedSince(lib, queued);
+    rollBackTo(lib, mark);
     error = e;
   } finally {
     p.txStack.pop();
