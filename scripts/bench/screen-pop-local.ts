@@ -19,6 +19,7 @@ import { REPO_ROOT } from '../core/paths';
 import { openEventStream, platformEvent } from '../local-org/events-client';
 import { loadStartLocalOrg } from '../local-org/host';
 import { LOCAL_RINKEL_NUMBER, startLocalServer } from '../local-org/server';
+import { webhookUrl } from '../webhooks/commands';
 import { randomCallId } from '../webhooks/test-event';
 
 interface Run {
@@ -61,7 +62,6 @@ async function main(): Promise<void> {
     (w) => w.e164 && w.status !== 'Closed' && w.status !== 'Cancelled'
   );
   if (!weborder?.e164) throw new Error('the local org has no open sample Weborder with a number');
-  const token = encodeURIComponent(org.secrets.webhookSecret);
   const numberLookups = (): number =>
     server.telephony.requests.filter((r) => r.method === 'GET' && r.path === '/numbers').length;
   const results: Run[] = [];
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
       const lookupsBefore = numberLookups();
       const started = performance.now();
       const response = await fetch(
-        `${server.url}/services/apexrest/rinkel/v1/incomingCall?token=${token}`,
+        webhookUrl(server.url, 'incomingCall', org.secrets.webhookSecret),
         {
           method: 'POST',
           headers: { 'Content-Type': 'application/json' },

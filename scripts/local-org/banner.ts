@@ -1,5 +1,6 @@
 // The start-up output of `npm start`: where everything is and how to use it.
 import path from 'node:path';
+import { webhookEndpoint } from '../webhooks/commands';
 import type { LocalOrg } from './org-types';
 
 export interface BannerInput {
@@ -34,7 +35,6 @@ function pad(text: string, width: number): string {
 export function bannerLines(input: BannerInput): string[] {
   const { url, org } = input;
   const { timings } = org;
-  const site = `${url}/services/apexrest/rinkel/v1`;
   const stateDir = displayPath(input.root, input.stateDir);
   const secretFile = displayPath(input.root, input.secretFile);
   const required = path.isAbsolute(secretFile) ? secretFile : `./${secretFile}`;
@@ -47,7 +47,7 @@ export function bannerLines(input: BannerInput): string[] {
     '',
     `  Weborders        ${url}/            (Nederlands: ${url}/?lang=nl)`,
     `  Operations       ${url}/operations`,
-    `  Site             ${site}/<event>?token=…   (Rinkel's webhooks)`,
+    `  Site             ${webhookEndpoint(url, '<event>')}?token=…   (Rinkel's webhooks)`,
     `  Control          POST ${url}/local/calls   ·   status: ${url}/local/status`,
     '',
     'Sample numbers to call with:'
@@ -70,7 +70,7 @@ export function bannerLines(input: BannerInput): string[] {
     input.aliasFound
       ? `  npm run send-test-event -- callEnd --url ${url}`
       : `  RINKEL_WEBHOOK_SECRET=${token} npm run send-test-event -- callEnd --url ${url}`,
-    `  curl -s -X POST "${site}/callEnd?token=${token}" \\`,
+    `  curl -s -X POST "${webhookEndpoint(url, 'callEnd')}?token=${token}" \\`,
     `       -H 'Content-Type: application/json' -d '{"id": "1c8b83a7c690084224ec3984515bc1a2", "datetime": "2026-01-05T10:00:00Z", "cause": "ANSWERED"}'`,
     '',
     input.secretLine,

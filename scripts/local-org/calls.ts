@@ -4,6 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { FakeRinkel } from '../testing/fake-rinkel';
+import { webhookUrl } from '../webhooks/commands';
+import { randomCallId } from '../webhooks/test-event';
 
 export const STATUSES = ['ANSWERED', 'MISSED', 'VOICEMAIL'] as const;
 export type CallStatus = (typeof STATUSES)[number];
@@ -164,7 +166,7 @@ async function post(
   event: string,
   body: Record<string, unknown>
 ): Promise<WebhookResult> {
-  const url = `${context.siteUrl}/services/apexrest/rinkel/v1/${event}?token=${encodeURIComponent(context.webhookSecret)}`;
+  const url = webhookUrl(context.siteUrl, event, context.webhookSecret);
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', 'User-Agent': 'Rinkel-Webhooks (local fake)' },
@@ -187,7 +189,7 @@ export async function createCall(
     );
   }
   const e164 = parsed ? parsed.number : null;
-  const callId = randomBytes(16).toString('hex');
+  const callId = randomCallId();
   const cdrId = objectId();
   const recordingId = request.recording && request.status === 'ANSWERED' ? objectId() : null;
   const voicemailId = request.recording && request.status === 'VOICEMAIL' ? objectId() : null;

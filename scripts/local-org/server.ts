@@ -5,10 +5,11 @@ import fs from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { FakeRinkel } from '../testing/fake-rinkel';
 import { FakeRinkelTelephony } from '../testing/fake-rinkel-telephony';
 import { type Language, loadLabels } from '../lwc/harness/labels';
+import { TIME_ZONE } from '../lwc/harness/sample-calls';
 import { toneWav } from '../lwc/harness/server';
 import { type PageBundle, pageBundle } from './bundle';
 import { CallRequestError, type WebhookResult, createCall, parseCallRequest } from './calls';
@@ -26,8 +27,6 @@ import { customPermissionsOf } from './permissions';
 export const PACKAGE_DIRS = ['force-app', 'config/dev-org'];
 /** The product's Rinkel number in the local org (incomingCall's `to`, the CDRs' internal number). */
 export const LOCAL_RINKEL_NUMBER = { id: '64b8e900cbe7501ee8467d3e', number: '+31850609000' };
-/** The agents' time zone the pages render in (the sample data is Dutch). */
-export const PAGE_TIME_ZONE = 'Europe/Amsterdam';
 const MAX_SITE_BODY = 5 * 1024 * 1024;
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const MAX_LOCAL_BODY = 1024 * 1024;
@@ -165,14 +164,9 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       sendJson(response, 503, { error: 'the local org is starting; try again in a few seconds' });
     }
   });
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
   const closeServer = (): Promise<void> => {
     const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const socket of sockets) socket.destroy();
+    server.closeAllConnections();
     return stopped;
   };
   try {
@@ -293,7 +287,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       labels: labels[language],
       permissions: await permissionsOf(user),
       user: { username: user.username, name: user.name },
-      timeZone: PAGE_TIME_ZONE,
+      timeZone: TIME_ZONE,
       bundleUrl: '/assets/pages.js'
     };
   }
