@@ -83,10 +83,8 @@ async function build(root: string, file: string): Promise<void> {
   await bundleComponents({
     input: path.join(CLIENT_DIR, 'main.ts'),
     platform: localPlatform(),
-    components: COMPONENTS.map((name) => ({
-      name,
-      path: path.join(lwcBundle(name, root), `${name}.ts`)
-    })),
+    components: COMPONENTS,
+    root,
     file: partial,
     name: 'rinkelLocalOrg'
   });

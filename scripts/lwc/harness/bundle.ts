@@ -3,7 +3,6 @@
 // @salesforce/label, @salesforce/i18n, lightning/empApi).
 import fs from 'node:fs';
 import path from 'node:path';
-import { lwcBundle } from '../../core/paths';
 import { bundleComponents, platformModules } from './lwc-rollup';
 
 import { BUNDLE_DIR, BUNDLE_FILE, CLIENT_DIR } from './paths';
@@ -88,10 +87,7 @@ export async function buildPreviewBundle(outDir: string = BUNDLE_DIR): Promise<s
   await bundleComponents({
     input: path.join(CLIENT_DIR, 'main.ts'),
     platform: platformStubs(),
-    components: COMPONENTS.map((name) => ({
-      name,
-      path: path.join(lwcBundle(name), `${name}.ts`)
-    })),
+    components: COMPONENTS,
     file,
     name: 'rinkelPreview'
   });

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Plugin } from 'rollup';
+import { lwcBundle } from '../../core/paths';
 
 export interface PlatformBinding {
   /** the rollup plugin's name */
@@ -99,8 +100,10 @@ export interface ComponentBundle {
   /** the page's entry module */
   input: string;
   platform: Plugin;
-  /** `c/<name>` → the component's .ts */
-  components: { name: string; path: string }[];
+  /** the project's components, mounted as `c/<name>` from their .ts */
+  components: string[];
+  /** the project they are read from (the repository by default) */
+  root?: string;
   file: string;
   /** the IIFE's global name */
   name: string;
@@ -124,7 +127,10 @@ export async function bundleComponents(b: ComponentBundle): Promise<void> {
       }),
       lwc({
         modules: [
-          ...b.components.map((c) => ({ name: `c/${c.name}`, path: c.path })),
+          ...b.components.map((name) => ({
+            name: `c/${name}`,
+            path: path.join(lwcBundle(name, b.root), `${name}.ts`)
+          })),
           { npm: 'lightning-base-components' }
         ]
       })
